@@ -1,0 +1,158 @@
+# libgcent -- plain GNU Makefile.
+# Targets: all static shared check check-abi examples demo docs install uninstall clean
+# Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
+# BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
+# which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
+# BLAS_LIBS directly.
+
+PREFIX       ?= /usr/local
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR      ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+BLAS_PC ?= blas
+BLAS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags lapacke $(BLAS_PC) 2>/dev/null)
+BLAS_LIBS   ?= $(shell $(PKG_CONFIG) --libs lapacke $(BLAS_PC) 2>/dev/null)
+CHECK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   ?= $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+THREAD_LIBS  ?= -lpthread
+
+# Version: read from the single source, include/gcent/version.h.
+VERSION_H := include/gcent/version.h
+VMAJOR := $(shell sed -n 's/^\#define GCENT_VERSION_MAJOR \([0-9]*\).*/\1/p' $(VERSION_H))
+VMINOR := $(shell sed -n 's/^\#define GCENT_VERSION_MINOR \([0-9]*\).*/\1/p' $(VERSION_H))
+VPATCH := $(shell sed -n 's/^\#define GCENT_VERSION_PATCH \([0-9]*\).*/\1/p' $(VERSION_H))
+VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
+# SONAME: libgcent.so.0.MINOR while at 0.y, libgcent.so.MAJOR from 1.0 on.
+ifeq ($(VMAJOR),0)
+SOVER := 0.$(VMINOR)
+else
+SOVER := $(VMAJOR)
+endif
+SONAME   := libgcent.so.$(SOVER)
+SHLIB    := lib/libgcent.so.$(VERSION)
+STLIB    := lib/libgcent.a
+
+LIB_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+              -fPIC -fvisibility=hidden -Iinclude -DGCENT_BUILDING \
+              -D_POSIX_C_SOURCE=200809L $(BLAS_CFLAGS)
+LIB_LIBS   := $(BLAS_LIBS) $(THREAD_LIBS) -lm
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS))
+HDRS := include/gcent.h $(wildcard include/gcent/*.h)
+
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_BIN  := build/tests/gcent-tests
+
+.PHONY: all static shared check check-abi examples demo docs install uninstall clean
+
+all: static shared
+
+static: $(STLIB)
+shared: $(SHLIB)
+
+build/obj/%.o: src/%.c src/internal.h $(HDRS) | build/obj
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+build/obj build/tests lib:
+	mkdir -p $@
+
+$(STLIB): $(OBJS) | lib
+	rm -f $@
+	$(AR) rcs $@ $(OBJS)
+
+$(SHLIB): $(OBJS) src/libgcent.map | lib
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libgcent.map \
+	    -Wl,--no-undefined $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIB_LIBS)
+	ln -sf libgcent.so.$(VERSION) lib/$(SONAME)
+	ln -sf $(SONAME) lib/libgcent.so.$(VMAJOR) 2>/dev/null || true
+	ln -sf libgcent.so.$(VERSION) lib/libgcent.so
+
+# ---- tests -----------------------------------------------------------------
+# The suite links the static library so that it can also test internals.
+$(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
+	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
+	    $(CHECK_LIBS) $(LIB_LIBS)
+
+check: $(TEST_BIN) check-abi
+	$(TEST_BIN)
+
+# Only gcent_* (and the version nodes) may leave the shared object, and the
+# list must equal the committed one.
+check-abi: $(SHLIB)
+	@nm -D --defined-only $(SHLIB) | awk '{print $$3}' | grep -v '^GCENT_[0-9.]*$$' \
+	    | sed 's/@.*//' | sort -u > build/exported.symbols
+	@if grep -v '^gcent_' build/exported.symbols; then \
+	    echo "check-abi: symbols outside gcent_* are exported (above)"; exit 1; fi
+	@if ! diff -u src/libgcent.symbols build/exported.symbols; then \
+	    echo "check-abi: exported symbols differ from src/libgcent.symbols"; exit 1; fi
+	@readelf -d $(SHLIB) | grep -q "SONAME.*\[$(SONAME)\]" || \
+	    { echo "check-abi: SONAME is not $(SONAME)"; exit 1; }
+	@echo "check-abi: $$(wc -l < build/exported.symbols) symbols, all gcent_*, SONAME $(SONAME)"
+
+# ---- pkg-config ----------------------------------------------------------------
+# Requires.private names the BLAS modules when their .pc files exist, otherwise
+# the flags go to Libs.private directly (pkgconf fails on missing modules).
+PC_REQUIRES := $(shell $(PKG_CONFIG) --exists lapacke $(BLAS_PC) 2>/dev/null && echo "lapacke $(BLAS_PC)")
+ifeq ($(PC_REQUIRES),)
+PC_LIBS_PRIVATE := $(BLAS_LIBS) $(THREAD_LIBS) -lm
+else
+PC_LIBS_PRIVATE := $(THREAD_LIBS) -lm
+endif
+
+build/gcent.pc: pkgconfig/gcent.pc.in $(VERSION_H) Makefile
+	@mkdir -p build
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES)|' \
+	    -e 's|@LIBS_PRIVATE@|$(PC_LIBS_PRIVATE)|' $< > $@
+
+.PHONY: build/gcent.pc
+
+# ---- install ------------------------------------------------------------------
+install: all build/gcent.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/gcent $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/gcent.h $(DESTDIR)$(INCLUDEDIR)/gcent.h
+	install -m 644 $(wildcard include/gcent/*.h) $(DESTDIR)$(INCLUDEDIR)/gcent/
+	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libgcent.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libgcent.so.$(VERSION)
+	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgcent.so.$(VMAJOR) 2>/dev/null || true
+	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgcent.so
+	install -m 644 build/gcent.pc $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/gcent.h
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/gcent/,$(notdir $(wildcard include/gcent/*.h)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/gcent 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/libgcent.a $(DESTDIR)$(LIBDIR)/libgcent.so \
+	      $(DESTDIR)$(LIBDIR)/libgcent.so.$(VMAJOR) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libgcent.so.$(VERSION)
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
+
+# ---- examples (built against an installed copy, through pkg-config only) --------
+STAGE := $(CURDIR)/build/stage
+examples:
+	$(MAKE) install PREFIX=$(STAGE) DESTDIR=
+	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig $(MAKE) -C examples \
+	    LDFLAGS="$(LDFLAGS) -Wl,-rpath,$(STAGE)/lib"
+
+DEMO_OUT ?= $(CURDIR)/build/demo
+demo: examples
+	examples/entropy_demo --out $(DEMO_OUT)
+
+# ---- documentation ---------------------------------------------------------------
+docs:
+	mkdir -p build/docs
+	( cat docs/Doxyfile; echo "PROJECT_NUMBER = $(VERSION)" ) | doxygen -
+	@echo "API reference: build/docs/html/index.html, man pages: build/docs/man"
+
+clean:
+	rm -rf build lib/libgcent.*
+	-$(MAKE) -C examples clean

@@ -1,0 +1,165 @@
+/**
+ * @file gcent/context.h
+ * @brief The estimation context: options, error detail, progress reporting.
+ *
+ * A ::gcent_ctx holds the options of a computation (seed, Monte Carlo draws,
+ * threads, log base, method), the one-line reason of its last failure and a
+ * progress callback. It is opaque: create it with gcent_ctx_create(), set
+ * options with gcent_ctx_set(), free it with gcent_ctx_free().
+ *
+ * Thread-safety: a context is not synchronised. Use one context per calling
+ * thread (contexts are cheap); different contexts may be used concurrently.
+ * The library starts its own worker threads inside a call (see
+ * ::GCENT_OPT_THREADS) and joins them before the call returns.
+ */
+#ifndef GCENT_CONTEXT_H
+#define GCENT_CONTEXT_H
+
+#include <stdint.h>
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque estimation context. */
+typedef struct gcent_ctx gcent_ctx;
+
+/**
+ * Option identifiers for gcent_ctx_set() and gcent_ctx_get().
+ *
+ * Every option takes a double. For every option, the value 0 selects the
+ * default. The ids are ABI: they never change and new ids are appended.
+ */
+typedef enum gcent_opt {
+    /** Seed of the counter-based generator: an integer in [0, 2^53].
+     *  Default 0. Results are a pure function of (inputs, options, seed). */
+    GCENT_OPT_SEED = 1,
+    /** Monte Carlo draws k per mixture centre: an integer in [1, 2^24];
+     *  0 selects the default, 16. */
+    GCENT_OPT_MC_DRAWS = 2,
+    /** Worker threads: an integer in [0, 1024]; 0 (default) uses every online
+     *  core. Results are bit-identical for every value. */
+    GCENT_OPT_THREADS = 3,
+    /** Base of the logarithm of every result: a finite value > 0 and != 1;
+     *  0 selects the default e (nats). 2 gives bits. */
+    GCENT_OPT_LOG_BASE = 4,
+    /** Estimation method, one of ::gcent_method; default ::GCENT_METHOD_AUTO. */
+    GCENT_OPT_METHOD = 5,
+    /** Absolute error target of the quadrature method, in nats: a value in
+     *  [1e-14, 1e-3]; 0 selects the default 1e-11. */
+    GCENT_OPT_QUAD_TOL = 100
+} gcent_opt;
+
+/** Values of ::GCENT_OPT_METHOD. */
+typedef enum gcent_method {
+    /** Quadrature when d <= 2 and its predicted work is small (see
+     *  gcent_entropy()), Monte Carlo otherwise. */
+    GCENT_METHOD_AUTO = 0,
+    /** Monte Carlo sample propagation (any d). */
+    GCENT_METHOD_MC = 1,
+    /** Deterministic adaptive quadrature (d <= 2 only). */
+    GCENT_METHOD_QUADRATURE = 2
+} gcent_method;
+
+/**
+ * @brief Progress callback.
+ * @param user  The pointer given to gcent_ctx_set_progress().
+ * @param done  Work units finished so far; never decreases within a call.
+ * @param total Work units of the whole call; fixed within a call.
+ * @return 0 to continue; any other value stops the call, which then returns
+ *         ::GCENT_ECANCELED without writing its outputs.
+ *
+ * The callback is invoked only from the thread that called the library,
+ * roughly every few milliseconds of work, and once with done == total at the
+ * end of a call that completes. It must not call into the same context.
+ */
+typedef int (*gcent_progress_fn)(void *user, uint64_t done, uint64_t total);
+
+/**
+ * @brief Create a context with default options.
+ * @param[out] out Receives the new context; untouched on failure.
+ * @return ::GCENT_OK, ::GCENT_EINVAL (out is NULL) or ::GCENT_ENOMEM.
+ *
+ * Ownership: the caller owns the context and releases it with gcent_ctx_free().
+ * Thread-safety: MT-Safe.
+ */
+GCENT_API int gcent_ctx_create(gcent_ctx **out);
+
+/**
+ * @brief Free a context and its scratch memory.
+ * @param ctx The context, or NULL (then nothing happens).
+ *
+ * Thread-safety: the context must not be in use by another thread.
+ */
+GCENT_API void gcent_ctx_free(gcent_ctx *ctx);
+
+/**
+ * @brief Set one option.
+ * @param ctx   The context.
+ * @param opt   Option identifier (::gcent_opt).
+ * @param value New value; 0 selects the option's default.
+ * @return ::GCENT_OK; ::GCENT_EINVAL (ctx NULL); ::GCENT_EUNSUPPORTED (unknown
+ *         option, or unknown method id); ::GCENT_EDOM (value NaN or infinite);
+ *         ::GCENT_ERANGE (value outside the option's range, or not an integer
+ *         for an integer option). On failure the option keeps its value.
+ *
+ * Thread-safety: one context per thread.
+ */
+GCENT_API int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value);
+
+/**
+ * @brief Read one option.
+ * @param ctx        The context.
+ * @param opt        Option identifier.
+ * @param[out] value Current value (after defaults are applied; THREADS reads
+ *                   back the stored setting, 0 meaning all cores).
+ * @return ::GCENT_OK, ::GCENT_EINVAL (NULL argument) or ::GCENT_EUNSUPPORTED.
+ *
+ * Thread-safety: one context per thread.
+ */
+GCENT_API int gcent_ctx_get(const gcent_ctx *ctx, gcent_opt opt, double *value);
+
+/**
+ * @brief Range and default of an option, without a context.
+ * @param opt       Option identifier.
+ * @param[out] min  Smallest accepted non-default value (may be NULL).
+ * @param[out] max  Largest accepted value (may be NULL).
+ * @param[out] def  Value the option takes when set to 0 (may be NULL).
+ * @return ::GCENT_OK or ::GCENT_EUNSUPPORTED (unknown option; outputs untouched).
+ *
+ * Thread-safety: MT-Safe.
+ */
+GCENT_API int gcent_opt_bounds(gcent_opt opt, double *min, double *max, double *def);
+
+/**
+ * @brief Restore every option to its default and clear the error message.
+ * @param ctx The context.
+ * @return ::GCENT_OK or ::GCENT_EINVAL (ctx NULL). The progress callback is
+ *         removed too.
+ */
+GCENT_API int gcent_ctx_reset(gcent_ctx *ctx);
+
+/**
+ * @brief One-line reason for the last failure of a call made with this context.
+ * @param ctx The context, or NULL.
+ * @return A string owned by the context, valid until the next call with it;
+ *         "" when the last call succeeded; a static text when ctx is NULL.
+ *
+ * Thread-safety: one context per thread.
+ */
+GCENT_API const char *gcent_ctx_errmsg(const gcent_ctx *ctx);
+
+/**
+ * @brief Install (or remove, with fn = NULL) a progress callback.
+ * @param ctx  The context.
+ * @param fn   Callback, or NULL for none.
+ * @param user Passed back to fn unchanged.
+ * @return ::GCENT_OK or ::GCENT_EINVAL (ctx NULL).
+ */
+GCENT_API int gcent_ctx_set_progress(gcent_ctx *ctx, gcent_progress_fn fn, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GCENT_CONTEXT_H */

@@ -1,0 +1,164 @@
+/* libgcent internals: shared by src/*.c only, never installed.
+ * Names: gcent__x for non-static internals (hidden by -fvisibility=hidden). */
+#ifndef GCENT_INTERNAL_H
+#define GCENT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gcent.h"
+
+#if defined(__GNUC__)
+#  define GCENT__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#  define GCENT__HIDDEN __attribute__((visibility("hidden")))
+#else
+#  define GCENT__PRINTF(a, b)
+#  define GCENT__HIDDEN
+#endif
+
+/* ---- context ------------------------------------------------------------ */
+
+#define GCENT__ERRMSG_LEN 256
+#define GCENT__DEFAULT_DRAWS 16u
+#define GCENT__DEFAULT_QUAD_TOL 1e-11
+
+struct gcent_ctx {
+    uint64_t seed;            /* GCENT_OPT_SEED */
+    uint32_t draws;           /* GCENT_OPT_MC_DRAWS (>= 1) */
+    uint32_t threads;         /* GCENT_OPT_THREADS (0 = all cores) */
+    double log_base;          /* GCENT_OPT_LOG_BASE (> 0, != 1) */
+    int method;               /* GCENT_OPT_METHOD */
+    double quad_tol;          /* GCENT_OPT_QUAD_TOL */
+    gcent_progress_fn progress;
+    void *progress_user;
+    char errmsg[GCENT__ERRMSG_LEN];
+};
+
+/* Record a one-line reason and return status (negative). Never prints. */
+GCENT__HIDDEN int gcent__fail(gcent_ctx *ctx, int status, const char *fmt, ...)
+    GCENT__PRINTF(3, 4);
+/* Clear the error message at the start of a public call. */
+GCENT__HIDDEN void gcent__clear(gcent_ctx *ctx);
+/* Convert nats to the context's log base. */
+GCENT__HIDDEN double gcent__to_base(const gcent_ctx *ctx, double nats);
+/* Number of worker threads a call may use (>= 1). */
+GCENT__HIDDEN size_t gcent__nthreads(const gcent_ctx *ctx);
+
+/* ---- allocation (single hook point for failure injection) --------------- */
+
+GCENT__HIDDEN void *gcent__malloc(size_t size);
+GCENT__HIDDEN void *gcent__calloc(size_t count, size_t size);
+GCENT__HIDDEN void gcent__free(void *p);
+/* count * size, or 0 with *ovf = 1 on overflow. */
+GCENT__HIDDEN size_t gcent__mul(size_t count, size_t size, int *ovf);
+
+/* ---- input validation ---------------------------------------------------- */
+
+/* Checks ctx, s, n, d, lds, w, beta as documented in gcent/entropy.h.
+ * Returns GCENT_OK or the failure status (errmsg set). */
+GCENT__HIDDEN int gcent__check_samples(gcent_ctx *ctx, const double *s, size_t n,
+                                       size_t d, size_t lds, const double *w,
+                                       double beta);
+
+/* ---- progress and parallel execution ------------------------------------- */
+
+/* Progress of one public call, which may have several phases. Units are
+ * chunks of roughly equal work; total is fixed before the first phase. */
+typedef struct gcent__progress {
+    gcent_ctx *ctx;
+    uint64_t done;            /* units finished by earlier phases */
+    uint64_t total;           /* units of the whole call */
+} gcent__progress;
+
+GCENT__HIDDEN void gcent__progress_init(gcent__progress *p, gcent_ctx *ctx,
+                                        uint64_t total);
+/* Report done units (from the calling thread). Returns GCENT_ECANCELED
+ * (errmsg set) if the callback asked to stop, GCENT_OK otherwise. */
+GCENT__HIDDEN int gcent__progress_report(gcent__progress *p, uint64_t done);
+
+/* A unit of parallel work: process chunk `chunk` using worker slot `worker`
+ * (0 <= worker < nworkers, for per-worker scratch). Returns GCENT_OK or a
+ * negative status. Must not depend on which worker runs it. */
+typedef int (*gcent__chunk_fn)(void *arg, size_t chunk, size_t worker);
+
+/* Run chunks 0..nchunks-1 on up to nworkers threads (the calling thread is
+ * worker 0 and reports progress: p->done + chunks finished). Stops early on
+ * the first failure or on cancellation. p may be NULL (no reporting).
+ * On return p->done has advanced by nchunks if all went well. */
+GCENT__HIDDEN int gcent__parallel(gcent__progress *p, size_t nchunks, size_t nworkers,
+                                  gcent__chunk_fn fn, void *arg);
+
+/* ---- random numbers ------------------------------------------------------- */
+
+/* Stream tags (high 32 bits of the stream number). */
+#define GCENT__STREAM_ENTROPY_MC 1u
+
+/* The d normals of noise vector (row, draw): variates row * 2*ceil(d/2) ..
+ * of stream (tag << 32) + draw. */
+GCENT__HIDDEN void gcent__noise_vector(uint64_t seed, uint32_t tag, uint64_t row,
+                                       uint32_t draw, size_t d, double *z);
+
+/* ---- the mixture kernel ---------------------------------------------------- */
+
+/* A Gaussian mixture in scaled coordinates u = (s - c) / beta, so that every
+ * component is N(u_j, I_d). Only centres with positive weight are kept. */
+typedef struct gcent__mix {
+    size_t n;        /* centres kept (positive weight) */
+    size_t d;
+    double *ut;      /* d x n, structure of arrays: ut[k * n + j] */
+    double *logw;    /* n: log w_j (finite) */
+    double *w;       /* n: w_j > 0 */
+    size_t *index;   /* n: row of the caller's array each centre came from */
+    double hw;       /* H(w) in nats, over the kept centres */
+} gcent__mix;
+
+/* Build from the caller's samples (already validated). Zero weights dropped.
+ * Returns GCENT_OK, GCENT_ENOMEM or GCENT_ERANGE (beta too small for the
+ * spread: scaled coordinates beyond 1e150), errmsg set on failure. */
+GCENT__HIDDEN int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s,
+                                  size_t n, size_t d, size_t lds, const double *w,
+                                  double beta);
+GCENT__HIDDEN void gcent__mix_free(gcent__mix *m);
+
+/* Scratch doubles one call of gcent__mix_logratio needs. */
+#define GCENT__MIX_BLOCK 256
+
+/* log(1 + sum_{j != skip} exp(logw_j - a |q - u_j|^2 - shift)), computed
+ * without overflow or underflow (log-sum-exp with a running maximum started
+ * at the implicit term exp(0)). Terms below exp(-708) of the running maximum
+ * are flushed. buf: GCENT__MIX_BLOCK doubles of scratch. skip = SIZE_MAX for
+ * none. */
+GCENT__HIDDEN double gcent__mix_logratio(const gcent__mix *m, const double *q, double a,
+                                         double shift, size_t skip, double *buf);
+
+/* log g_u(q) + (d/2) log(2 pi) = log sum_j w_j exp(-|q - u_j|^2 / 2), using only
+ * centres j in [lo, hi). buf as above. Returns -inf if every term underflows
+ * completely (never NaN for finite q). */
+GCENT__HIDDEN double gcent__mix_logdens(const gcent__mix *m, const double *q,
+                                        size_t lo, size_t hi, double *buf);
+
+/* ---- entropy engines (values in nats, for the scaled mixture) ------------- */
+
+/* Monte Carlo: E = sum_i w_i mean_r log R_i(z_ir) and its standard error,
+ * so that h_u = h(N(0,I_d)) + H(w) - E. rows of the noise come from
+ * m->index[i] + row_base. Uses ctx seed, draws, threads. */
+GCENT__HIDDEN int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p,
+                                    const gcent__mix *m, uint32_t draws,
+                                    uint64_t row_base, uint32_t tag,
+                                    double *e_out, double *se_out);
+/* Units of progress gcent__entropy_mc will report. */
+GCENT__HIDDEN uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t draws);
+
+/* Quadrature (d <= 2): h_u = -int g_u log g_u over R^d, and an error bound.
+ * tol: absolute target in nats. */
+GCENT__HIDDEN int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p,
+                                      const gcent__mix *m, double tol,
+                                      double *h_out, double *err_out);
+GCENT__HIDDEN uint64_t gcent__entropy_quad_units(const gcent__mix *m);
+/* Predicted (node, centre) pairs of the quadrature; used by METHOD_AUTO. */
+GCENT__HIDDEN double gcent__entropy_quad_cost(const gcent__mix *m);
+
+/* Gauss-Legendre nodes and weights on [-1, 1] (Golub-Welsch via LAPACKE).
+ * Returns GCENT_OK, GCENT_ENOMEM or GCENT_ELINALG. */
+GCENT__HIDDEN int gcent__gauss_legendre(size_t npts, double *x, double *wt);
+
+#endif /* GCENT_INTERNAL_H */

@@ -1,0 +1,18 @@
+/* Runs every suite; exit status 0 only if all checks pass. */
+#include <stdlib.h>
+#include "tests.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite_status());
+    srunner_add_suite(sr, suite_rng());
+    srunner_add_suite(sr, suite_entropy());
+    srunner_add_suite(sr, suite_quadrature());
+    srunner_add_suite(sr, suite_bounds());
+    srunner_add_suite(sr, suite_errors());
+    srunner_add_suite(sr, suite_threads());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
