@@ -87,7 +87,7 @@ check: $(TEST_BIN) check-abi
 # list must equal the committed one.
 check-abi: $(SHLIB)
 	@nm -D --defined-only $(SHLIB) | awk '{print $$3}' | grep -v '^GCENT_[0-9.]*$$' \
-	    | sed 's/@.*//' | sort -u > build/exported.symbols
+	    | sed 's/@.*//' | LC_ALL=C sort -u > build/exported.symbols
 	@if grep -v '^gcent_' build/exported.symbols; then \
 	    echo "check-abi: symbols outside gcent_* are exported (above)"; exit 1; fi
 	@if ! diff -u src/libgcent.symbols build/exported.symbols; then \

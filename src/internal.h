@@ -1,4 +1,4 @@
-/* libgcent internals: shared by src/*.c only, never installed.
+/* libgcent internals: shared by the files of src/ only, never installed.
  * Names: gcent__x for non-static internals (hidden by -fvisibility=hidden). */
 #ifndef GCENT_INTERNAL_H
 #define GCENT_INTERNAL_H
@@ -15,6 +15,11 @@
 #  define GCENT__HIDDEN
 #endif
 
+/* Constants (M_E and friends are not in strict C11). */
+#define GCENT__E 2.718281828459045235360287471352662498
+#define GCENT__PI 3.141592653589793238462643383279502884
+#define GCENT__LN2PI 1.837877066409345483560659472811235279   /* ln(2 pi) */
+
 /* ---- context ------------------------------------------------------------ */
 
 #define GCENT__ERRMSG_LEN 256
@@ -28,6 +33,7 @@ struct gcent_ctx {
     double log_base;          /* GCENT_OPT_LOG_BASE (> 0, != 1) */
     int method;               /* GCENT_OPT_METHOD */
     double quad_tol;          /* GCENT_OPT_QUAD_TOL */
+    double bin_origin;        /* GCENT_OPT_BIN_ORIGIN */
     gcent_progress_fn progress;
     void *progress_user;
     char errmsg[GCENT__ERRMSG_LEN];
@@ -53,6 +59,12 @@ GCENT__HIDDEN size_t gcent__mul(size_t count, size_t size, int *ovf);
 
 /* ---- input validation ---------------------------------------------------- */
 
+/* Pointer, n >= 1, d >= 1, lds >= d, and (n - 1) * lds + d doubles addressable. */
+GCENT__HIDDEN int gcent__check_shape(gcent_ctx *ctx, const double *s, size_t n, size_t d,
+                                     size_t lds);
+/* Every one of the n x d values finite (padding not read). */
+GCENT__HIDDEN int gcent__check_finite(gcent_ctx *ctx, const double *s, size_t n, size_t d,
+                                      size_t lds);
 /* Checks ctx, s, n, d, lds, w, beta as documented in gcent/entropy.h.
  * Returns GCENT_OK or the failure status (errmsg set). */
 GCENT__HIDDEN int gcent__check_samples(gcent_ctx *ctx, const double *s, size_t n,
@@ -67,6 +79,7 @@ typedef struct gcent__progress {
     gcent_ctx *ctx;
     uint64_t done;            /* units finished by earlier phases */
     uint64_t total;           /* units of the whole call */
+    uint64_t reported;        /* last done reported, UINT64_MAX before the first */
 } gcent__progress;
 
 GCENT__HIDDEN void gcent__progress_init(gcent__progress *p, gcent_ctx *ctx,
@@ -74,6 +87,8 @@ GCENT__HIDDEN void gcent__progress_init(gcent__progress *p, gcent_ctx *ctx,
 /* Report done units (from the calling thread). Returns GCENT_ECANCELED
  * (errmsg set) if the callback asked to stop, GCENT_OK otherwise. */
 GCENT__HIDDEN int gcent__progress_report(gcent__progress *p, uint64_t done);
+/* The final report, done == total, unless it was already made. */
+GCENT__HIDDEN int gcent__progress_finish(gcent__progress *p);
 
 /* A unit of parallel work: process chunk `chunk` using worker slot `worker`
  * (0 <= worker < nworkers, for per-worker scratch). Returns GCENT_OK or a
@@ -86,6 +101,10 @@ typedef int (*gcent__chunk_fn)(void *arg, size_t chunk, size_t worker);
  * On return p->done has advanced by nchunks if all went well. */
 GCENT__HIDDEN int gcent__parallel(gcent__progress *p, size_t nchunks, size_t nworkers,
                                   gcent__chunk_fn fn, void *arg);
+
+/* Sum of x[0..n-1] in index order with Neumaier compensation: the fixed-order
+ * reduction that makes results independent of the thread count. */
+GCENT__HIDDEN double gcent__ordered_sum(const double *x, size_t n);
 
 /* ---- random numbers ------------------------------------------------------- */
 
@@ -158,7 +177,8 @@ GCENT__HIDDEN uint64_t gcent__entropy_quad_units(const gcent__mix *m);
 GCENT__HIDDEN double gcent__entropy_quad_cost(const gcent__mix *m);
 
 /* Gauss-Legendre nodes and weights on [-1, 1] (Golub-Welsch via LAPACKE).
- * Returns GCENT_OK, GCENT_ENOMEM or GCENT_ELINALG. */
+ * Returns GCENT_OK, GCENT_EINVAL (npts = 0 or NULL), GCENT_ERANGE (npts too
+ * large), GCENT_ENOMEM or GCENT_ELINALG. */
 GCENT__HIDDEN int gcent__gauss_legendre(size_t npts, double *x, double *wt);
 
 #endif /* GCENT_INTERNAL_H */

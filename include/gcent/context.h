@@ -41,11 +41,16 @@ typedef enum gcent_opt {
     /** Worker threads: an integer in [0, 1024]; 0 (default) uses every online
      *  core. Results are bit-identical for every value. */
     GCENT_OPT_THREADS = 3,
-    /** Base of the logarithm of every result: a finite value > 0 and != 1;
-     *  0 selects the default e (nats). 2 gives bits. */
+    /** Base of the logarithm of every result: a finite value > 1;
+     *  0 selects the default e (nats). 2 gives bits. (Bases below 1 would
+     *  flip the sign of entropies and the order of bounds: refused.) */
     GCENT_OPT_LOG_BASE = 4,
     /** Estimation method, one of ::gcent_method; default ::GCENT_METHOD_AUTO. */
     GCENT_OPT_METHOD = 5,
+    /** Origin o of the bin grid of the binned functions (gcent/binned.h):
+     *  coordinate t goes to bin floor((t - o) / width). Any finite value;
+     *  default 0. */
+    GCENT_OPT_BIN_ORIGIN = 6,
     /** Absolute error target of the quadrature method, in nats: a value in
      *  [1e-14, 1e-3]; 0 selects the default 1e-11. */
     GCENT_OPT_QUAD_TOL = 100

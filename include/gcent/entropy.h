@@ -22,7 +22,8 @@
  *   one-line reason in gcent_ctx_errmsg(): ::GCENT_EINVAL for NULL pointers,
  *   n = 0, d = 0, lds < d, beta <= 0, negative weights or a weight sum off 1;
  *   ::GCENT_EDOM for NaN or infinite beta, samples or weights; ::GCENT_ERANGE
- *   when n * lds overflows.
+ *   when n * lds overflows, or when beta is so small against the spread of
+ *   the samples that a scaled coordinate (s - mean) / beta exceeds 1e150.
  * - The context is used by one thread at a time; the call itself runs on
  *   ::GCENT_OPT_THREADS threads and gives bit-identical results for any
  *   thread count.
@@ -76,13 +77,15 @@ typedef struct gcent_estimate {
  *   (1 << 32) + r of gcent_rng_normals() keyed by ::GCENT_OPT_SEED.
  * - QUADRATURE (d <= 2): -integral g log g by adaptive Gauss-Legendre
  *   panels (nested for d = 2) over the union of the windows of +-12 beta
- *   around the centres; centres farther than 40 beta from a node are left
- *   out of its log-sum-exp (they change it by less than e^-700 relatively).
+ *   around the centres; centres farther than 40 beta (in a coordinate) from
+ *   a node are left out of its log-sum-exp: they change g there by less than
+ *   (w_max / w_min) e^-656 relatively, nothing in double precision.
  *   se is the sum of the panels' error estimates. Target accuracy:
- *   ::GCENT_OPT_QUAD_TOL.
+ *   ::GCENT_OPT_QUAD_TOL; measured errors are around 1e-13.
  * - AUTO: quadrature when d <= 2 and its predicted number of (node, centre)
- *   pairs is at most max(2^24, the Monte Carlo pairs n * k * n); Monte Carlo
- *   otherwise.
+ *   evaluations is at most max(2^27, the Monte Carlo pairs n * k * n), i.e.
+ *   when it costs no more than Monte Carlo or at most about half a second;
+ *   Monte Carlo otherwise.
  *
  * The estimator's expectation over samples of S is never above h(S + Z)
  * (entropy is concave): with few samples it is biased low. The MC step

@@ -41,9 +41,11 @@ GCENT_API void gcent_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
  *
  * Variates 2b and 2b+1 come from one Philox block with counter
  * (b mod 2^32, b / 2^32, stream mod 2^32, stream / 2^32) and key
- * (seed mod 2^32, seed / 2^32): its words form two 53-bit uniforms
- * u1 in (0,1], u2 in [0,1) and Box-Muller gives sqrt(-2 ln u1) cos(2 pi u2)
- * and sqrt(-2 ln u1) sin(2 pi u2).
+ * (seed mod 2^32, seed / 2^32). With the output words o0..o3,
+ * a = o1 * 2^32 + o0 and c = o3 * 2^32 + o2 give the uniforms
+ * u1 = ((a >> 11) + 1) / 2^53 in (0, 1] and u2 = (c >> 11) / 2^53 in [0, 1),
+ * and Box-Muller gives variate 2b = sqrt(-2 ln u1) cos(2 pi u2) and
+ * variate 2b+1 = sqrt(-2 ln u1) sin(2 pi u2).
  * Thread-safety: MT-Safe. Does nothing when count is 0 or out is NULL.
  */
 GCENT_API void gcent_rng_normals(uint64_t seed, uint64_t stream, uint64_t start,

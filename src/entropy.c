@@ -1,0 +1,304 @@
+/* Part 1: h(S + Z) by Monte Carlo sample propagation or quadrature, and the
+ * pairwise-distance bounds. Everything is computed for the scaled mixture
+ * (unit noise) and shifted by d log(beta) at the end. */
+#include <math.h>
+#include <string.h>
+#include "internal.h"
+
+/* Target (query, centre) pairs per chunk of parallel work: a few ms. */
+#define GCENT__PAIRS_PER_CHUNK (1u << 21)
+
+/* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs. */
+static size_t centres_per_chunk(size_t n, uint64_t queries_per_centre)
+{
+    uint64_t per_centre = queries_per_centre * (uint64_t)n;
+    uint64_t c = per_centre ? GCENT__PAIRS_PER_CHUNK / per_centre : 1;
+    if (c < 1)
+        c = 1;
+    if (c > n)
+        c = n;
+    return (size_t)c;
+}
+
+static size_t chunks_of(size_t n, size_t per)
+{
+    return (n + per - 1) / per;
+}
+
+/* Per-worker scratch: kernel block buffer, query, noise vector. */
+typedef struct {
+    double *mem;
+    size_t stride;
+} scratch;
+
+static int scratch_alloc(scratch *sc, size_t nworkers, size_t d)
+{
+    sc->stride = GCENT__MIX_BLOCK + 2 * d;
+    int ovf = 0;
+    size_t bytes = gcent__mul(gcent__mul(nworkers, sc->stride, &ovf), sizeof(double), &ovf);
+    sc->mem = ovf ? NULL : gcent__malloc(bytes);
+    return sc->mem ? GCENT_OK : GCENT_ENOMEM;
+}
+
+/* ---- Monte Carlo ------------------------------------------------------------ */
+
+typedef struct {
+    const gcent__mix *m;
+    uint64_t seed;
+    uint64_t row_base;
+    uint32_t tag;
+    uint32_t draws;
+    size_t per_chunk;
+    scratch sc;
+    double *mean; /* n: mean over draws of log R_i */
+    double *m2;   /* n: sum of squared deviations over draws */
+} mc_job;
+
+static int mc_chunk(void *arg, size_t chunk, size_t worker)
+{
+    mc_job *jb = arg;
+    const gcent__mix *m = jb->m;
+    const size_t d = m->d;
+    double *buf = jb->sc.mem + worker * jb->sc.stride;
+    double *q = buf + GCENT__MIX_BLOCK;
+    double *z = q + d;
+    size_t i0 = chunk * jb->per_chunk;
+    size_t i1 = i0 + jb->per_chunk < m->n ? i0 + jb->per_chunk : m->n;
+    for (size_t i = i0; i < i1; ++i) {
+        double mean = 0.0, m2 = 0.0;
+        for (uint32_t r = 0; r < jb->draws; ++r) {
+            gcent__noise_vector(jb->seed, jb->tag, jb->row_base + m->index[i], r, d, z);
+            double z2 = 0.0;
+            for (size_t k = 0; k < d; ++k) {
+                q[k] = m->ut[k * m->n + i] + z[k];
+                z2 += z[k] * z[k];
+            }
+            /* exponent of centre j relative to the self term:
+             * log(w_j/w_i) - (|q - u_j|^2 - |z|^2) / 2 */
+            double L = gcent__mix_logratio(m, q, 0.5, m->logw[i] - 0.5 * z2, i, buf);
+            double delta = L - mean; /* Welford */
+            mean += delta / (double)(r + 1);
+            m2 += delta * (L - mean);
+        }
+        jb->mean[i] = mean;
+        jb->m2[i] = m2;
+    }
+    return GCENT_OK;
+}
+
+uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t draws)
+{
+    return chunks_of(m->n, centres_per_chunk(m->n, draws));
+}
+
+int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
+                      uint32_t draws, uint64_t row_base, uint32_t tag, double *e_out,
+                      double *se_out)
+{
+    const size_t n = m->n;
+    mc_job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.m = m;
+    jb.seed = ctx->seed;
+    jb.row_base = row_base;
+    jb.tag = tag;
+    jb.draws = draws;
+    jb.per_chunk = centres_per_chunk(n, draws);
+    size_t nchunks = chunks_of(n, jb.per_chunk);
+    size_t nworkers = gcent__nthreads(ctx);
+    if (nworkers > nchunks)
+        nworkers = nchunks;
+
+    jb.mean = gcent__malloc(n * sizeof(double));
+    jb.m2 = gcent__malloc(n * sizeof(double));
+    int st = (jb.mean && jb.m2) ? scratch_alloc(&jb.sc, nworkers, m->d) : GCENT_ENOMEM;
+    if (st == GCENT_OK)
+        st = gcent__parallel(p, nchunks, nworkers, mc_chunk, &jb);
+    if (st == GCENT_OK) {
+        /* E = sum_i w_i mean_i; var = sum_i w_i^2 v_i / k (v_i unbiased) */
+        for (size_t i = 0; i < n; ++i) {
+            double v = draws > 1 ? jb.m2[i] / (double)(draws - 1) : 0.0;
+            jb.m2[i] = m->w[i] * m->w[i] * v / (double)draws;
+            jb.mean[i] *= m->w[i];
+        }
+        double e = gcent__ordered_sum(jb.mean, n);
+        double var = gcent__ordered_sum(jb.m2, n);
+        if (draws == 1 && n > 1) {
+            /* Conservative: spread of all values around the weighted mean. */
+            for (size_t i = 0; i < n; ++i) {
+                double dev = jb.mean[i] / m->w[i] - e;
+                jb.m2[i] = m->w[i] * m->w[i] * dev * dev;
+            }
+            var = gcent__ordered_sum(jb.m2, n) * (double)n / (double)(n - 1);
+        }
+        *e_out = e;
+        *se_out = sqrt(var > 0.0 ? var : 0.0);
+    } else if (st == GCENT_ENOMEM && ctx->errmsg[0] == '\0') {
+        gcent__fail(ctx, st, "out of memory for the Monte Carlo buffers (n = %zu)", n);
+    }
+    gcent__free(jb.mean);
+    gcent__free(jb.m2);
+    gcent__free(jb.sc.mem);
+    return st;
+}
+
+/* ---- pairwise-distance bounds ------------------------------------------------ */
+
+typedef struct {
+    const gcent__mix *m;
+    size_t per_chunk;
+    scratch sc;
+    double *lo; /* n: w_i log R_i with a = 1/8 */
+    double *hi; /* n: w_i log R_i with a = 1/2 */
+} bounds_job;
+
+static int bounds_chunk(void *arg, size_t chunk, size_t worker)
+{
+    bounds_job *jb = arg;
+    const gcent__mix *m = jb->m;
+    double *buf = jb->sc.mem + worker * jb->sc.stride;
+    double *q = buf + GCENT__MIX_BLOCK;
+    size_t i0 = chunk * jb->per_chunk;
+    size_t i1 = i0 + jb->per_chunk < m->n ? i0 + jb->per_chunk : m->n;
+    for (size_t i = i0; i < i1; ++i) {
+        for (size_t k = 0; k < m->d; ++k)
+            q[k] = m->ut[k * m->n + i];
+        jb->lo[i] = m->w[i] * gcent__mix_logratio(m, q, 0.125, m->logw[i], i, buf);
+        jb->hi[i] = m->w[i] * gcent__mix_logratio(m, q, 0.5, m->logw[i], i, buf);
+    }
+    return GCENT_OK;
+}
+
+/* ---- public functions ----------------------------------------------------------- */
+
+static double noise_entropy_nats(size_t d, double beta)
+{
+    return 0.5 * (double)d * (GCENT__LN2PI + 1.0) + (double)d * log(beta);
+}
+
+int gcent_noise_entropy(gcent_ctx *ctx, size_t d, double beta, double *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__clear(ctx);
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "gcent_noise_entropy: out is NULL");
+    if (d == 0)
+        return gcent__fail(ctx, GCENT_EINVAL, "gcent_noise_entropy: d = 0");
+    if (!isfinite(beta))
+        return gcent__fail(ctx, GCENT_EDOM, "gcent_noise_entropy: beta is NaN or infinite");
+    if (!(beta > 0.0))
+        return gcent__fail(ctx, GCENT_EINVAL, "gcent_noise_entropy: beta = %g must be > 0",
+                           beta);
+    *out = gcent__to_base(ctx, noise_entropy_nats(d, beta));
+    return GCENT_OK;
+}
+
+int gcent_entropy(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+                  const double *w, double beta, gcent_estimate *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__clear(ctx);
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "gcent_entropy: out is NULL");
+    int st = gcent__check_samples(ctx, s, n, d, lds, w, beta);
+    if (st != GCENT_OK)
+        return st;
+    if (ctx->method == GCENT_METHOD_QUADRATURE && d > 2)
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                           "gcent_entropy: quadrature needs d <= 2 (d = %zu); use "
+                           "GCENT_METHOD_MC or GCENT_METHOD_AUTO", d);
+    gcent__mix m;
+    st = gcent__mix_init(ctx, &m, s, n, d, lds, w, beta);
+    if (st != GCENT_OK)
+        return st;
+
+    const double hz = noise_entropy_nats(d, beta);
+    double h = hz, err = 0.0;
+    if (m.n > 1) {
+        int quad = ctx->method == GCENT_METHOD_QUADRATURE;
+        if (ctx->method == GCENT_METHOD_AUTO && d <= 2) {
+            double mc_pairs = (double)ctx->draws * (double)m.n * (double)m.n;
+            double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0; /* 2^27 */
+            quad = gcent__entropy_quad_cost(&m) <= budget;
+        }
+        gcent__progress p;
+        if (quad) {
+            gcent__progress_init(&p, ctx, gcent__entropy_quad_units(&m));
+            double hu = 0.0;
+            st = gcent__entropy_quad(ctx, &p, &m, ctx->quad_tol, &hu, &err);
+            h = hu + (double)d * log(beta);
+        } else {
+            gcent__progress_init(&p, ctx, gcent__entropy_mc_units(&m, ctx->draws));
+            double e = 0.0;
+            st = gcent__entropy_mc(ctx, &p, &m, ctx->draws, 0, GCENT__STREAM_ENTROPY_MC, &e,
+                                   &err);
+            h = hz + m.hw - e;
+        }
+        if (st == GCENT_OK)
+            st = gcent__progress_finish(&p);
+    } else if (ctx->progress) {
+        gcent__progress p;
+        gcent__progress_init(&p, ctx, 1);
+        st = gcent__progress_finish(&p);
+    }
+    gcent__mix_free(&m);
+    if (st != GCENT_OK)
+        return st;
+    out->value = gcent__to_base(ctx, h);
+    out->se = gcent__to_base(ctx, err);
+    return GCENT_OK;
+}
+
+int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+                         const double *w, double beta, double *lower, double *upper)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__clear(ctx);
+    if (lower == NULL || upper == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "gcent_entropy_bounds: lower or upper is NULL");
+    int st = gcent__check_samples(ctx, s, n, d, lds, w, beta);
+    if (st != GCENT_OK)
+        return st;
+    gcent__mix m;
+    st = gcent__mix_init(ctx, &m, s, n, d, lds, w, beta);
+    if (st != GCENT_OK)
+        return st;
+
+    bounds_job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.m = &m;
+    jb.per_chunk = centres_per_chunk(m.n, 2);
+    size_t nchunks = chunks_of(m.n, jb.per_chunk);
+    size_t nworkers = gcent__nthreads(ctx);
+    if (nworkers > nchunks)
+        nworkers = nchunks;
+    gcent__progress p;
+    gcent__progress_init(&p, ctx, nchunks);
+    jb.lo = gcent__malloc(m.n * sizeof(double));
+    jb.hi = gcent__malloc(m.n * sizeof(double));
+    st = (jb.lo && jb.hi) ? scratch_alloc(&jb.sc, nworkers, d) : GCENT_ENOMEM;
+    if (st == GCENT_OK)
+        st = gcent__parallel(&p, nchunks, nworkers, bounds_chunk, &jb);
+    if (st == GCENT_OK)
+        st = gcent__progress_finish(&p);
+    double lo = 0.0, hi = 0.0;
+    if (st == GCENT_OK) {
+        double hz = noise_entropy_nats(d, beta);
+        lo = hz + m.hw - gcent__ordered_sum(jb.lo, m.n);
+        hi = hz + m.hw - gcent__ordered_sum(jb.hi, m.n);
+    } else if (st == GCENT_ENOMEM && ctx->errmsg[0] == '\0') {
+        gcent__fail(ctx, st, "gcent_entropy_bounds: out of memory (n = %zu)", n);
+    }
+    gcent__free(jb.lo);
+    gcent__free(jb.hi);
+    gcent__free(jb.sc.mem);
+    gcent__mix_free(&m);
+    if (st != GCENT_OK)
+        return st;
+    *lower = gcent__to_base(ctx, lo);
+    *upper = gcent__to_base(ctx, hi);
+    return GCENT_OK;
+}

@@ -1,0 +1,186 @@
+/* The kernel: log-sum-exp of a query against all centres of a Gaussian
+ * mixture, in scaled coordinates (unit noise), blocked so the exponents of a
+ * block of centres stay in L1. Distances are formed from coordinate
+ * differences, never from |q|^2 - 2 q.u + |u|^2, so that data far from the
+ * origin (or centres 1e-6 apart) lose no precision. */
+#include <math.h>
+#include <string.h>
+#include "internal.h"
+
+/* exp(x) below this is < 3e-308 and is flushed (see gcent__mix_logratio). */
+#define GCENT__EXP_FLOOR (-708.0)
+
+int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s, size_t n, size_t d,
+                    size_t lds, const double *w, double beta)
+{
+    memset(m, 0, sizeof *m);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i)
+        if (w == NULL || w[i] > 0.0)
+            ++kept;
+    int ovf = 0;
+    size_t bytes_ut = gcent__mul(gcent__mul(kept, d, &ovf), sizeof(double), &ovf);
+    if (ovf)
+        return gcent__fail(ctx, GCENT_ERANGE, "n * d = %zu * %zu overflows size_t", n, d);
+    double *c = gcent__calloc(d, sizeof(double));
+    m->ut = gcent__malloc(bytes_ut);
+    m->logw = gcent__malloc(kept * sizeof(double));
+    m->w = gcent__malloc(kept * sizeof(double));
+    m->index = gcent__malloc(kept * sizeof(size_t));
+    if (c == NULL || m->ut == NULL || m->logw == NULL || m->w == NULL || m->index == NULL) {
+        gcent__free(c);
+        gcent__mix_free(m);
+        return gcent__fail(ctx, GCENT_ENOMEM, "out of memory for %zu centres in %zu dims",
+                           kept, d);
+    }
+    m->n = kept;
+    m->d = d;
+
+    /* weights (renormalised over the kept centres, so that they sum to 1 to
+     * rounding) and their entropy */
+    double wsum = 0.0;
+    for (size_t i = 0, j = 0; i < n; ++i) {
+        double wi = w ? w[i] : 1.0 / (double)n;
+        if (wi > 0.0) {
+            m->w[j] = wi;
+            m->index[j] = i;
+            wsum += wi;
+            ++j;
+        }
+    }
+    double hw = 0.0;
+    for (size_t j = 0; j < kept; ++j) {
+        m->w[j] /= wsum;
+        m->logw[j] = log(m->w[j]);
+        hw -= m->w[j] * m->logw[j];
+    }
+    m->hw = hw > 0.0 ? hw : 0.0;
+
+    /* centre = weighted mean (sum in row order: deterministic) */
+    for (size_t j = 0; j < kept; ++j) {
+        const double *row = s + m->index[j] * lds;
+        for (size_t k = 0; k < d; ++k)
+            c[k] += m->w[j] * row[k];
+    }
+    for (size_t j = 0; j < kept; ++j) {
+        const double *row = s + m->index[j] * lds;
+        for (size_t k = 0; k < d; ++k) {
+            double u = (row[k] - c[k]) / beta;
+            if (!(fabs(u) <= 1e150)) {
+                gcent__free(c);
+                gcent__mix_free(m);
+                return gcent__fail(ctx, GCENT_ERANGE,
+                                   "beta = %g is too small for the spread of the samples "
+                                   "(scaled coordinate %g)", beta, u);
+            }
+            m->ut[k * kept + j] = u;
+        }
+    }
+    gcent__free(c);
+    return GCENT_OK;
+}
+
+void gcent__mix_free(gcent__mix *m)
+{
+    if (m == NULL)
+        return;
+    gcent__free(m->ut);
+    gcent__free(m->logw);
+    gcent__free(m->w);
+    gcent__free(m->index);
+    memset(m, 0, sizeof *m);
+}
+
+/* Squared distances of q to centres [j0, j0 + len) into buf. */
+static inline void block_dist2(const gcent__mix *m, const double *q, size_t j0, size_t len,
+                               double *restrict buf)
+{
+    const size_t n = m->n;
+    const double *restrict u = m->ut + j0;
+    double q0 = q[0];
+    for (size_t j = 0; j < len; ++j) {
+        double t = q0 - u[j];
+        buf[j] = t * t;
+    }
+    for (size_t k = 1; k < m->d; ++k) {
+        const double *restrict uk = m->ut + k * n + j0;
+        double qk = q[k];
+        for (size_t j = 0; j < len; ++j) {
+            double t = qk - uk[j];
+            buf[j] += t * t;
+        }
+    }
+}
+
+double gcent__mix_logratio(const gcent__mix *m, const double *q, double a, double shift,
+                           size_t skip, double *buf)
+{
+    /* Running log-sum-exp: total = exp(M) * S_rest + exp(0 - M) * exp(M) for the
+     * implicit unit term, i.e. result = M + log(exp(-M) + S_rest). */
+    double M = 0.0, S = 0.0;
+    const size_t n = m->n;
+    for (size_t j0 = 0; j0 < n; j0 += GCENT__MIX_BLOCK) {
+        size_t len = n - j0 < GCENT__MIX_BLOCK ? n - j0 : GCENT__MIX_BLOCK;
+        block_dist2(m, q, j0, len, buf);
+        const double *restrict lw = m->logw + j0;
+        double bmax = -INFINITY;
+        for (size_t j = 0; j < len; ++j) {
+            double e = lw[j] - a * buf[j] - shift;
+            buf[j] = e;
+            bmax = e > bmax ? e : bmax;
+        }
+        if (skip >= j0 && skip < j0 + len) {
+            buf[skip - j0] = -INFINITY;
+            bmax = -INFINITY;
+            for (size_t j = 0; j < len; ++j)
+                bmax = buf[j] > bmax ? buf[j] : bmax;
+        }
+        if (bmax > M) {
+            S *= exp(M - bmax);
+            M = bmax;
+        }
+        double acc = 0.0;
+        for (size_t j = 0; j < len; ++j) {
+            double x = buf[j] - M;
+            x = x > GCENT__EXP_FLOOR ? x : GCENT__EXP_FLOOR;
+            acc += exp(x);
+        }
+        S += acc;
+    }
+    if (M == 0.0)
+        return log1p(S);
+    return M + log(exp(-M) + S);
+}
+
+double gcent__mix_logdens(const gcent__mix *m, const double *q, size_t lo, size_t hi,
+                          double *buf)
+{
+    double M = -INFINITY, S = 0.0;
+    for (size_t j0 = lo; j0 < hi; j0 += GCENT__MIX_BLOCK) {
+        size_t len = hi - j0 < GCENT__MIX_BLOCK ? hi - j0 : GCENT__MIX_BLOCK;
+        block_dist2(m, q, j0, len, buf);
+        const double *restrict lw = m->logw + j0;
+        double bmax = -INFINITY;
+        for (size_t j = 0; j < len; ++j) {
+            double e = lw[j] - 0.5 * buf[j];
+            buf[j] = e;
+            bmax = e > bmax ? e : bmax;
+        }
+        if (bmax == -INFINITY)
+            continue;
+        if (bmax > M) {
+            S = M == -INFINITY ? 0.0 : S * exp(M - bmax);
+            M = bmax;
+        }
+        double acc = 0.0;
+        for (size_t j = 0; j < len; ++j) {
+            double x = buf[j] - M;
+            x = x > GCENT__EXP_FLOOR ? x : GCENT__EXP_FLOOR;
+            acc += exp(x);
+        }
+        S += acc;
+    }
+    if (M == -INFINITY)
+        return -INFINITY;
+    return M + log(S);
+}

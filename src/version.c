@@ -1,0 +1,6 @@
+/* Run-time version queries. */
+#include "internal.h"
+
+const char *gcent_version_string(void) { return GCENT_VERSION_STRING; }
+
+unsigned gcent_version_number(void) { return GCENT_VERSION_NUMBER; }
