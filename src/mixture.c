@@ -91,6 +91,53 @@ void gcent__mix_free(gcent__mix *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Run-time dispatch: the kernel is compiled for AVX-512, AVX2 and baseline
+ * x86-64, and the loader picks the best the CPU has (GCC ifunc). The library
+ * itself is built without -march and without -ffast-math. Every clone does
+ * the same operations in the same order (no FMA contraction under -std=c11,
+ * fixed-order partial sums), so results do not depend on the clone. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__) && !defined(GCENT_NO_CLONES)
+#  define GCENT__KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#  define GCENT__KERNEL
+#endif
+
+/* exp(x) for x in [GCENT__EXP_FLOOR, 0], vectorisable: x = k ln2 + r with
+ * |r| <= ln2 / 2 (Cody-Waite split of ln2), exp(r) by its Taylor polynomial of
+ * degree 12 (truncation error < 2e-16 relative), times 2^k built in the
+ * exponent bits. k >= -1022, so the result is a normal double. Relative
+ * error a few ulp. */
+static inline double exp_neg(double x)
+{
+    const double shifter = 6755399441055744.0; /* 1.5 * 2^52 */
+    const double log2e = 1.4426950408889634074;
+    const double ln2_hi = 6.93147180369123816490e-01;
+    const double ln2_lo = 1.90821492927058770002e-10;
+    double t = x * log2e + shifter;
+    double k = t - shifter; /* round(x / ln 2) */
+    double r = (x - k * ln2_hi) - k * ln2_lo;
+    double p = 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    uint64_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    uint64_t sb = (tb + 1023u) << 52; /* low bits of t hold k */
+    double scale;
+    memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+}
+
 /* Squared distances of q to centres [j0, j0 + len) into buf. */
 static inline void block_dist2(const gcent__mix *m, const double *q, size_t j0, size_t len,
                                double *restrict buf)
@@ -112,6 +159,26 @@ static inline void block_dist2(const gcent__mix *m, const double *q, size_t j0, 
     }
 }
 
+/* sum_j exp(max(buf[j] - M, floor)) in a fixed order: lane l of 8 partial
+ * sums takes j = l mod 8, and the lanes are added pairwise at the end. */
+static inline double block_expsum(double *restrict buf, size_t len, double M)
+{
+    for (size_t j = 0; j < len; ++j) {
+        double x = buf[j] - M;
+        x = x > GCENT__EXP_FLOOR ? x : GCENT__EXP_FLOOR;
+        buf[j] = exp_neg(x);
+    }
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t j = 0;
+    for (; j + 8 <= len; j += 8)
+        for (size_t l = 0; l < 8; ++l)
+            acc[l] += buf[j + l];
+    for (size_t l = 0; j < len; ++j, ++l)
+        acc[l] += buf[j];
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
+
+GCENT__KERNEL
 double gcent__mix_logratio(const gcent__mix *m, const double *q, double a, double shift,
                            size_t skip, double *buf)
 {
@@ -139,19 +206,15 @@ double gcent__mix_logratio(const gcent__mix *m, const double *q, double a, doubl
             S *= exp(M - bmax);
             M = bmax;
         }
-        double acc = 0.0;
-        for (size_t j = 0; j < len; ++j) {
-            double x = buf[j] - M;
-            x = x > GCENT__EXP_FLOOR ? x : GCENT__EXP_FLOOR;
-            acc += exp(x);
-        }
-        S += acc;
+        if (bmax - M > GCENT__EXP_FLOOR)
+            S += block_expsum(buf, len, M);
     }
     if (M == 0.0)
         return log1p(S);
     return M + log(exp(-M) + S);
 }
 
+GCENT__KERNEL
 double gcent__mix_logdens(const gcent__mix *m, const double *q, size_t lo, size_t hi,
                           double *buf)
 {
@@ -172,13 +235,8 @@ double gcent__mix_logdens(const gcent__mix *m, const double *q, size_t lo, size_
             S = M == -INFINITY ? 0.0 : S * exp(M - bmax);
             M = bmax;
         }
-        double acc = 0.0;
-        for (size_t j = 0; j < len; ++j) {
-            double x = buf[j] - M;
-            x = x > GCENT__EXP_FLOOR ? x : GCENT__EXP_FLOOR;
-            acc += exp(x);
-        }
-        S += acc;
+        if (bmax - M > GCENT__EXP_FLOOR)
+            S += block_expsum(buf, len, M);
     }
     if (M == -INFINITY)
         return -INFINITY;
