@@ -17,5 +17,6 @@
 #include "gcent/context.h"
 #include "gcent/rng.h"
 #include "gcent/entropy.h"
+#include "gcent/binned.h"
 
 #endif /* GCENT_H */
