@@ -28,10 +28,13 @@ VMINOR := $(shell sed -n 's/^\#define GCENT_VERSION_MINOR \([0-9]*\).*/\1/p' $(V
 VPATCH := $(shell sed -n 's/^\#define GCENT_VERSION_PATCH \([0-9]*\).*/\1/p' $(VERSION_H))
 VERSION := $(VMAJOR).$(VMINOR).$(VPATCH)
 # SONAME: libgcent.so.0.MINOR while at 0.y, libgcent.so.MAJOR from 1.0 on.
+# While at 0.y an extra link libgcent.so.0 -> SONAME is made too.
 ifeq ($(VMAJOR),0)
 SOVER := 0.$(VMINOR)
+EXTRA_LINK := libgcent.so.0
 else
 SOVER := $(VMAJOR)
+EXTRA_LINK :=
 endif
 SONAME   := libgcent.so.$(SOVER)
 SHLIB    := lib/libgcent.so.$(VERSION)
@@ -74,7 +77,7 @@ $(SHLIB): $(OBJS) src/libgcent.map | lib
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libgcent.map \
 	    -Wl,--no-undefined $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIB_LIBS)
 	ln -sf libgcent.so.$(VERSION) lib/$(SONAME)
-	ln -sf $(SONAME) lib/libgcent.so.$(VMAJOR) 2>/dev/null || true
+	$(if $(EXTRA_LINK),ln -sf $(SONAME) lib/$(EXTRA_LINK))
 	ln -sf libgcent.so.$(VERSION) lib/libgcent.so
 
 # ---- tests -----------------------------------------------------------------
@@ -127,7 +130,7 @@ install: all build/gcent.pc
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libgcent.a
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libgcent.so.$(VERSION)
 	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgcent.so.$(VMAJOR) 2>/dev/null || true
+	$(if $(EXTRA_LINK),ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(EXTRA_LINK))
 	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgcent.so
 	install -m 644 build/gcent.pc $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
 
@@ -136,7 +139,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/gcent/,$(notdir $(wildcard include/gcent/*.h)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/gcent 2>/dev/null
 	rm -f $(DESTDIR)$(LIBDIR)/libgcent.a $(DESTDIR)$(LIBDIR)/libgcent.so \
-	      $(DESTDIR)$(LIBDIR)/libgcent.so.$(VMAJOR) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(if $(EXTRA_LINK),$(DESTDIR)$(LIBDIR)/$(EXTRA_LINK)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libgcent.so.$(VERSION)
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
 

@@ -136,7 +136,7 @@ int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value)
                            o->name);
     if (value == 0.0)
         value = o->def;
-    if (opt == GCENT_OPT_METHOD && value == floor(value) && value >= 0.0 && value > o->max)
+    if (opt == GCENT_OPT_METHOD && value == floor(value) && (value < o->min || value > o->max))
         return gcent__fail(ctx, GCENT_EUNSUPPORTED, "gcent_ctx_set: unknown method %.17g",
                            value);
     if (value < o->min || value > o->max || (o->integer && value != floor(value)))

@@ -8,10 +8,11 @@
 /* Target (query, centre) pairs per chunk of parallel work: a few ms. */
 #define GCENT__PAIRS_PER_CHUNK (1u << 21)
 
-/* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs. */
-static size_t centres_per_chunk(size_t n, uint64_t queries_per_centre)
+/* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs of
+ * 12-dimensional work (a pair costs about d + 8 operations, the exp included). */
+static size_t centres_per_chunk(size_t n, size_t d, uint64_t queries_per_centre)
 {
-    uint64_t per_centre = queries_per_centre * (uint64_t)n;
+    uint64_t per_centre = queries_per_centre * (uint64_t)n * (d + 8) / 20;
     uint64_t c = per_centre ? GCENT__PAIRS_PER_CHUNK / per_centre : 1;
     if (c < 1)
         c = 1;
@@ -88,7 +89,7 @@ static int mc_chunk(void *arg, size_t chunk, size_t worker)
 
 uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t draws)
 {
-    return chunks_of(m->n, centres_per_chunk(m->n, draws));
+    return chunks_of(m->n, centres_per_chunk(m->n, m->d, draws));
 }
 
 int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
@@ -103,7 +104,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     jb.row_base = row_base;
     jb.tag = tag;
     jb.draws = draws;
-    jb.per_chunk = centres_per_chunk(n, draws);
+    jb.per_chunk = centres_per_chunk(n, m->d, draws);
     size_t nchunks = chunks_of(n, jb.per_chunk);
     size_t nworkers = gcent__nthreads(ctx);
     if (nworkers > nchunks)
@@ -124,12 +125,16 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
         double e = gcent__ordered_sum(jb.mean, n);
         double var = gcent__ordered_sum(jb.m2, n);
         if (draws == 1 && n > 1) {
-            /* Conservative: spread of all values around the weighted mean. */
+            /* Conservative: each value against the weighted mean of the
+             * others, e_{-i} = (e - w_i L_i) / (1 - w_i); the expectation of
+             * (L_i - e_{-i})^2 is var L_i + var e_{-i} + (bias)^2 >= var L_i
+             * for any weights. */
             for (size_t i = 0; i < n; ++i) {
-                double dev = jb.mean[i] / m->w[i] - e;
+                double li = jb.mean[i] / m->w[i];
+                double dev = m->w[i] < 1.0 ? li - (e - jb.mean[i]) / (1.0 - m->w[i]) : 0.0;
                 jb.m2[i] = m->w[i] * m->w[i] * dev * dev;
             }
-            var = gcent__ordered_sum(jb.m2, n) * (double)n / (double)(n - 1);
+            var = gcent__ordered_sum(jb.m2, n);
         }
         *e_out = e;
         *se_out = sqrt(var > 0.0 ? var : 0.0);
@@ -221,7 +226,13 @@ int gcent_entropy(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t ld
         if (ctx->method == GCENT_METHOD_AUTO && d <= 2) {
             double mc_pairs = (double)ctx->draws * (double)m.n * (double)m.n;
             double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0; /* 2^27 */
-            quad = gcent__entropy_quad_cost(&m) <= budget;
+            double cost = 0.0;
+            st = gcent__entropy_quad_cost(&m, &cost);
+            if (st != GCENT_OK) {
+                gcent__mix_free(&m);
+                return gcent__fail(ctx, st, "gcent_entropy: out of memory (n = %zu)", n);
+            }
+            quad = cost <= budget;
         }
         gcent__progress p;
         if (quad) {
@@ -270,7 +281,7 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     bounds_job jb;
     memset(&jb, 0, sizeof jb);
     jb.m = &m;
-    jb.per_chunk = centres_per_chunk(m.n, 2);
+    jb.per_chunk = centres_per_chunk(m.n, m.d, 2);
     size_t nchunks = chunks_of(m.n, jb.per_chunk);
     size_t nworkers = gcent__nthreads(ctx);
     if (nworkers > nchunks)

@@ -173,8 +173,9 @@ GCENT__HIDDEN int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p,
                                       const gcent__mix *m, double tol,
                                       double *h_out, double *err_out);
 GCENT__HIDDEN uint64_t gcent__entropy_quad_units(const gcent__mix *m);
-/* Predicted (node, centre) pairs of the quadrature; used by METHOD_AUTO. */
-GCENT__HIDDEN double gcent__entropy_quad_cost(const gcent__mix *m);
+/* Predicted (node, centre) pairs of the quadrature; used by METHOD_AUTO.
+ * Returns GCENT_OK or GCENT_ENOMEM (never a silently different estimate). */
+GCENT__HIDDEN int gcent__entropy_quad_cost(const gcent__mix *m, double *cost);
 
 /* Gauss-Legendre nodes and weights on [-1, 1] (Golub-Welsch via LAPACKE).
  * Returns GCENT_OK, GCENT_EINVAL (npts = 0 or NULL), GCENT_ERANGE (npts too

@@ -65,7 +65,10 @@ int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s, size_t n, si
     for (size_t j = 0; j < kept; ++j) {
         const double *row = s + m->index[j] * lds;
         for (size_t k = 0; k < d; ++k) {
-            double u = (row[k] - c[k]) / beta;
+            double diff = row[k] - c[k];
+            /* near DBL_MAX the difference can overflow while the scaled
+             * coordinate is moderate: then scale first */
+            double u = isfinite(diff) ? diff / beta : row[k] / beta - c[k] / beta;
             if (!(fabs(u) <= 1e150)) {
                 gcent__free(c);
                 gcent__mix_free(m);

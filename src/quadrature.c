@@ -668,28 +668,33 @@ static double absolute_intervals(size_t k, const double *A, const double *lo,
     return np;
 }
 
-double gcent__entropy_quad_cost(const gcent__mix *m)
+int gcent__entropy_quad_cost(const gcent__mix *m, double *cost_out)
 {
+    *cost_out = 0.0;
     if (m == NULL || m->n == 0)
-        return 0.0;
+        return GCENT_OK;
     double n = (double)m->n, nodes = 3.0 * QUAD_NPTS;   /* evaluations per panel */
     double outer = 25.0 * n * nodes;                     /* worst-case outer nodes */
     double worst = m->d == 1 ? outer * n : outer * (outer * n + n);
-    if (m->d != 1 && m->d != 2)
-        return HUGE_VAL;
+    if (m->d != 1 && m->d != 2) {
+        *cost_out = HUGE_VAL;
+        return GCENT_OK;
+    }
 
     size_t nn = m->n;
     int ovf = 0;
     size_t kbytes = gcent__mul(nn, sizeof(qkey), &ovf);
     size_t dbytes = gcent__mul(nn, 11 * sizeof(double), &ovf);
-    if (ovf)
-        return worst;
+    if (ovf) {
+        *cost_out = worst;
+        return GCENT_OK;
+    }
     qkey *keys = gcent__malloc(kbytes);
     double *dbl = gcent__malloc(dbytes + sizeof(double));
     if (keys == NULL || dbl == NULL) {
         gcent__free(keys);
         gcent__free(dbl);
-        return worst;
+        return GCENT_ENOMEM; /* never a silent change of method */
     }
     double *su = dbl, *ivA = dbl + nn, *ivlo = dbl + 2 * nn, *ivhi = dbl + 3 * nn;
     double *s = dbl + 4 * nn, *e = dbl + 5 * nn, *cum = dbl + 6 * nn;  /* n + 1 */
@@ -760,5 +765,6 @@ double gcent__entropy_quad_cost(const gcent__mix *m)
     }
     gcent__free(keys);
     gcent__free(dbl);
-    return cost;
+    *cost_out = cost;
+    return GCENT_OK;
 }

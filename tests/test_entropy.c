@@ -630,6 +630,46 @@ START_TEST(test_seed)
 }
 END_TEST
 
+/* With one draw per centre the se must stay conservative for skewed weights
+ * (review finding: it was 6x too small for w = {0.999, 0.001}). Over 2000
+ * seeds, the rms of the reported se must be at least the spread of the
+ * estimates; the sampling error of that spread is sd / sqrt(2 * 2000) = 1.6%,
+ * so a 0.9 factor leaves 6 standard errors of slack against a false alarm. */
+START_TEST(test_se_k1_skewed_weights)
+{
+    const double s[2] = {0.0, 4.0}, w[2] = {0.999, 0.001};
+    enum { SEEDS = 2000 };
+    double sum = 0.0, sum2 = 0.0, se2 = 0.0;
+    for (int seed = 0; seed < SEEDS; ++seed) {
+        gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 1, seed);
+        gcent_estimate e = run(ctx, s, 2, 1, 1, w, 1.0);
+        sum += e.value;
+        sum2 += e.value * e.value;
+        se2 += e.se * e.se;
+        gcent_ctx_free(ctx);
+    }
+    double mean = sum / SEEDS, sd = sqrt((sum2 / SEEDS - mean * mean) * SEEDS / (SEEDS - 1));
+    double rms_se = sqrt(se2 / SEEDS);
+    ck_assert_msg(rms_se >= 0.9 * sd, "rms se %.4g < spread %.4g", rms_se, sd);
+}
+END_TEST
+
+/* Samples near DBL_MAX with a huge beta: the scaled coordinates are moderate
+ * (review finding: s - mean overflowed before the division by beta). The two
+ * atoms are 3e308 / 1e308 = 3 noise sd apart: compare with the same law
+ * written at unit scale, h scaled by d ln(1e308). */
+START_TEST(test_near_dbl_max)
+{
+    const double s[2] = {1.5e308, -1.5e308}, w[2] = {0.9, 0.1};
+    const double su[2] = {1.5, -1.5};
+    gcent_ctx *ctx = mkctx(GCENT_METHOD_QUADRATURE, 16, 1);
+    gcent_estimate big = run(ctx, s, 2, 1, 1, w, 1e308);
+    gcent_estimate unit = run(ctx, su, 2, 1, 1, w, 1.0);
+    ck_assert_double_eq_tol(big.value, unit.value + log(1e308), 1e-9);
+    gcent_ctx_free(ctx);
+}
+END_TEST
+
 Suite *suite_entropy(void)
 {
     Suite *s = suite_create("entropy");
@@ -657,6 +697,8 @@ Suite *suite_entropy(void)
     tcase_add_test(mc, test_mc_documented_estimator);
     tcase_add_test(mc, test_gaussian_large_n);
     tcase_add_test(mc, test_se_calibration);
+    tcase_add_test(mc, test_se_k1_skewed_weights);
+    tcase_add_test(mc, test_near_dbl_max);
     suite_add_tcase(s, mc);
     return s;
 }

@@ -120,6 +120,8 @@ GCENT_API int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value);
  * @param[out] value Current value (after defaults are applied; THREADS reads
  *                   back the stored setting, 0 meaning all cores).
  * @return ::GCENT_OK, ::GCENT_EINVAL (NULL argument) or ::GCENT_EUNSUPPORTED.
+ *         This is the one function that leaves the error message as it is
+ *         (its context is const).
  *
  * Thread-safety: one context per thread.
  */

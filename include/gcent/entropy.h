@@ -69,10 +69,11 @@ typedef struct gcent_estimate {
  *   which is the plain average of -log g(s_i + beta z_ir) with the self
  *   term's known mean integrated exactly. The standard error is
  *   sqrt(sum_i w_i^2 v_i / k), with v_i the sample variance of the k values
- *   of centre i. With k = 1 the per-centre variances cannot be separated and
- *   the spread of all values around their weighted mean is used instead;
- *   that overstates the error (it also counts the differences between
- *   centres), so the se is conservative.
+ *   of centre i. With k = 1 the per-centre variances cannot be separated:
+ *   then sqrt(sum_i w_i^2 (L_i - e_{-i})^2) is used, e_{-i} the weighted mean
+ *   of the other centres' values; that also counts the differences between
+ *   centres, so the se is conservative (too large, never too small in
+ *   expectation).
  *   z_ir is the d-vector of normals number i*2*ceil(d/2) .. of stream
  *   (1 << 32) + r of gcent_rng_normals() keyed by ::GCENT_OPT_SEED.
  * - QUADRATURE (d <= 2): -integral g log g by adaptive Gauss-Legendre
