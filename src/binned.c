@@ -313,63 +313,26 @@ static int cond_chunk(void *arg, size_t chunk, size_t worker)
     return GCENT_OK;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 /* sum_y p(y) H(Bin T | Y = y) in nats. */
 static int label_term(gcent_ctx *ctx, const size_t *ids, size_t nids, size_t m, size_t k,
                       const int *labels, double *out)
 {
-    int *sorted = gcent__malloc(m * sizeof(int));
-    size_t *cls = gcent__malloc(m * sizeof(size_t));
-    size_t *order = gcent__malloc(m * sizeof(size_t));
+    gcent__labels g;
+    int st = gcent__labels_group(labels, m, &g);
     size_t *stamp = gcent__malloc(nids * sizeof(size_t));
     size_t *cnt = gcent__malloc(nids * sizeof(size_t));
     size_t *list = gcent__malloc(nids * sizeof(size_t));
-    size_t *start = NULL;
-    int st = (sorted && cls && order && stamp && cnt && list) ? GCENT_OK : GCENT_ENOMEM;
-    size_t ncls = 0;
-    if (st == GCENT_OK) {
-        memcpy(sorted, labels, m * sizeof(int));
-        qsort(sorted, m, sizeof(int), cmp_int);
-        for (size_t i = 0; i < m; ++i)
-            if (i == 0 || sorted[i] != sorted[i - 1])
-                sorted[ncls++] = sorted[i];
-        start = gcent__calloc(ncls + 1, sizeof(size_t));
-        if (start == NULL)
-            st = GCENT_ENOMEM;
-    }
+    if (st != GCENT_OK || !stamp || !cnt || !list)
+        st = GCENT_ENOMEM;
     double total = 0.0;
     if (st == GCENT_OK) {
-        for (size_t i = 0; i < m; ++i) { /* class of each input: binary search */
-            size_t lo = 0, hi = ncls;
-            while (hi - lo > 1) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (sorted[mid] <= labels[i])
-                    lo = mid;
-                else
-                    hi = mid;
-            }
-            cls[i] = lo;
-            start[lo + 1]++;
-        }
-        for (size_t c = 0; c < ncls; ++c)
-            start[c + 1] += start[c];
-        for (size_t i = 0; i < m; ++i) /* stable counting sort of inputs by class */
-            order[start[cls[i]]++] = i;
-        for (size_t c = ncls; c > 0; --c)
-            start[c] = start[c - 1];
-        start[0] = 0;
         for (size_t j = 0; j < nids; ++j)
             stamp[j] = SIZE_MAX;
         double acc = 0.0, comp = 0.0;
-        for (size_t c = 0; c < ncls; ++c) {
+        for (size_t c = 0; c < g.ncls; ++c) {
             size_t nl = 0;
-            for (size_t a = start[c]; a < start[c + 1]; ++a) {
-                const size_t *rid = ids + order[a] * k;
+            for (size_t a = g.start[c]; a < g.start[c + 1]; ++a) {
+                const size_t *rid = ids + g.order[a] * k;
                 for (size_t r = 0; r < k; ++r) {
                     size_t id = rid[r];
                     if (stamp[id] != c) {
@@ -382,7 +345,7 @@ static int label_term(gcent_ctx *ctx, const size_t *ids, size_t nids, size_t m, 
             }
             for (size_t l = 0; l < nl; ++l) /* counts in first-appearance order */
                 list[l] = cnt[list[l]];
-            size_t ninputs = start[c + 1] - start[c];
+            size_t ninputs = g.start[c + 1] - g.start[c];
             double x = (double)ninputs / (double)m * entropy_of_counts(list, nl, ninputs * k);
             double t = acc + x;
             comp += fabs(acc) >= x ? (acc - t) + x : (x - t) + acc;
@@ -392,13 +355,11 @@ static int label_term(gcent_ctx *ctx, const size_t *ids, size_t nids, size_t m, 
     }
     if (st != GCENT_OK)
         gcent__fail(ctx, st, "out of memory for the label statistics (m = %zu)", m);
-    gcent__free(sorted);
-    gcent__free(cls);
-    gcent__free(order);
+    if (g.order != NULL)
+        gcent__labels_free(&g);
     gcent__free(stamp);
     gcent__free(cnt);
     gcent__free(list);
-    gcent__free(start);
     if (st == GCENT_OK)
         *out = total;
     return st;

@@ -106,6 +106,22 @@ GCENT__HIDDEN int gcent__parallel(gcent__progress *p, size_t nchunks, size_t nwo
  * reduction that makes results independent of the thread count. */
 GCENT__HIDDEN double gcent__ordered_sum(const double *x, size_t n);
 
+/* ---- labels ---------------------------------------------------------------- */
+
+/* Inputs grouped by label: classes are the distinct label values in
+ * increasing order; order[start[c] .. start[c+1]) are the inputs of class c,
+ * in input order; cls[i] is the class of input i. */
+typedef struct gcent__labels {
+    size_t ncls;
+    size_t *order;  /* m */
+    size_t *start;  /* ncls + 1 */
+    size_t *cls;    /* m */
+} gcent__labels;
+
+/* Returns GCENT_OK or GCENT_ENOMEM (nothing allocated then; no message). */
+GCENT__HIDDEN int gcent__labels_group(const int *labels, size_t m, gcent__labels *g);
+GCENT__HIDDEN void gcent__labels_free(gcent__labels *g);
+
 /* ---- random numbers ------------------------------------------------------- */
 
 /* Stream tags (high 32 bits of the stream number). */
@@ -141,19 +157,32 @@ GCENT__HIDDEN void gcent__mix_free(gcent__mix *m);
 /* Scratch doubles one call of gcent__mix_logratio needs. */
 #define GCENT__MIX_BLOCK 256
 
-/* log(1 + sum_{j != skip} exp(logw_j - a |q - u_j|^2 - shift)), computed
- * without overflow or underflow (log-sum-exp with a running maximum started
- * at the implicit term exp(0)). Terms below exp(-708) of the running maximum
- * are flushed. buf: GCENT__MIX_BLOCK doubles of scratch. skip = SIZE_MAX for
- * none. */
-GCENT__HIDDEN double gcent__mix_logratio(const gcent__mix *m, const double *q, double a,
-                                         double shift, size_t skip, double *buf);
+/* log sum_{j in [lo, hi), j != skip} exp(logw_j - a |q - u_j|^2 - shift): a
+ * blocked log-sum-exp with a running maximum, no overflow or underflow. Terms
+ * below exp(-708) of the running maximum are flushed. Returns -inf when the
+ * range is empty or every term is -inf. buf: GCENT__MIX_BLOCK doubles of
+ * scratch. skip = SIZE_MAX for none. */
+GCENT__HIDDEN double gcent__mix_lse(const gcent__mix *m, const double *q, double a,
+                                    double shift, size_t lo, size_t hi, size_t skip,
+                                    double *buf);
+/* log(1 + e^x) and log(e^x + e^y), without overflow and accurate when small. */
+GCENT__HIDDEN double gcent__softplus(double x);
+GCENT__HIDDEN double gcent__logaddexp(double x, double y);
 
-/* log g_u(q) + (d/2) log(2 pi) = log sum_j w_j exp(-|q - u_j|^2 / 2), using only
- * centres j in [lo, hi). buf as above. Returns -inf if every term underflows
- * completely (never NaN for finite q). */
-GCENT__HIDDEN double gcent__mix_logdens(const gcent__mix *m, const double *q,
-                                        size_t lo, size_t hi, double *buf);
+/* log(1 + sum_{j != skip} exp(logw_j - a |q - u_j|^2 - shift)) over all centres:
+ * the log of the self-normalised sum R of the estimators. */
+static inline double gcent__mix_logratio(const gcent__mix *m, const double *q, double a,
+                                         double shift, size_t skip, double *buf)
+{
+    return gcent__softplus(gcent__mix_lse(m, q, a, shift, 0, m->n, skip, buf));
+}
+
+/* log sum_{j in [lo, hi)} w_j exp(-|q - u_j|^2 / 2) = log g_u(q) + (d/2) log(2 pi). */
+static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, size_t lo,
+                                        size_t hi, double *buf)
+{
+    return gcent__mix_lse(m, q, 0.5, 0.0, lo, hi, SIZE_MAX, buf);
+}
 
 /* ---- entropy engines (values in nats, for the scaled mixture) ------------- */
 

@@ -182,15 +182,12 @@ static inline double block_expsum(double *restrict buf, size_t len, double M)
 }
 
 GCENT__KERNEL
-double gcent__mix_logratio(const gcent__mix *m, const double *q, double a, double shift,
-                           size_t skip, double *buf)
+double gcent__mix_lse(const gcent__mix *m, const double *q, double a, double shift,
+                      size_t lo, size_t hi, size_t skip, double *buf)
 {
-    /* Running log-sum-exp: total = exp(M) * S_rest + exp(0 - M) * exp(M) for the
-     * implicit unit term, i.e. result = M + log(exp(-M) + S_rest). */
-    double M = 0.0, S = 0.0;
-    const size_t n = m->n;
-    for (size_t j0 = 0; j0 < n; j0 += GCENT__MIX_BLOCK) {
-        size_t len = n - j0 < GCENT__MIX_BLOCK ? n - j0 : GCENT__MIX_BLOCK;
+    double M = -INFINITY, S = 0.0;
+    for (size_t j0 = lo; j0 < hi; j0 += GCENT__MIX_BLOCK) {
+        size_t len = hi - j0 < GCENT__MIX_BLOCK ? hi - j0 : GCENT__MIX_BLOCK;
         block_dist2(m, q, j0, len, buf);
         const double *restrict lw = m->logw + j0;
         double bmax = -INFINITY;
@@ -205,33 +202,6 @@ double gcent__mix_logratio(const gcent__mix *m, const double *q, double a, doubl
             for (size_t j = 0; j < len; ++j)
                 bmax = buf[j] > bmax ? buf[j] : bmax;
         }
-        if (bmax > M) {
-            S *= exp(M - bmax);
-            M = bmax;
-        }
-        if (bmax - M > GCENT__EXP_FLOOR)
-            S += block_expsum(buf, len, M);
-    }
-    if (M == 0.0)
-        return log1p(S);
-    return M + log(exp(-M) + S);
-}
-
-GCENT__KERNEL
-double gcent__mix_logdens(const gcent__mix *m, const double *q, size_t lo, size_t hi,
-                          double *buf)
-{
-    double M = -INFINITY, S = 0.0;
-    for (size_t j0 = lo; j0 < hi; j0 += GCENT__MIX_BLOCK) {
-        size_t len = hi - j0 < GCENT__MIX_BLOCK ? hi - j0 : GCENT__MIX_BLOCK;
-        block_dist2(m, q, j0, len, buf);
-        const double *restrict lw = m->logw + j0;
-        double bmax = -INFINITY;
-        for (size_t j = 0; j < len; ++j) {
-            double e = lw[j] - 0.5 * buf[j];
-            buf[j] = e;
-            bmax = e > bmax ? e : bmax;
-        }
         if (bmax == -INFINITY)
             continue;
         if (bmax > M) {
@@ -241,7 +211,19 @@ double gcent__mix_logdens(const gcent__mix *m, const double *q, size_t lo, size_
         if (bmax - M > GCENT__EXP_FLOOR)
             S += block_expsum(buf, len, M);
     }
-    if (M == -INFINITY)
-        return -INFINITY;
-    return M + log(S);
+    return M == -INFINITY ? -INFINITY : M + log(S);
+}
+
+double gcent__softplus(double x)
+{
+    return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+double gcent__logaddexp(double x, double y)
+{
+    if (x == -INFINITY)
+        return y;
+    if (y == -INFINITY)
+        return x;
+    return x > y ? x + log1p(exp(y - x)) : y + log1p(exp(x - y));
 }
