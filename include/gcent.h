@@ -17,6 +17,7 @@
 #include "gcent/context.h"
 #include "gcent/rng.h"
 #include "gcent/entropy.h"
+#include "gcent/mi.h"
 #include "gcent/binned.h"
 
 #endif /* GCENT_H */

@@ -10,7 +10,7 @@
 
 /* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs of
  * 12-dimensional work (a pair costs about d + 8 operations, the exp included). */
-static size_t centres_per_chunk(size_t n, size_t d, uint64_t queries_per_centre)
+size_t gcent__rows_per_chunk(size_t n, size_t d, uint64_t queries_per_centre)
 {
     uint64_t per_centre = queries_per_centre * (uint64_t)n * (d + 8) / 20;
     uint64_t c = per_centre ? GCENT__PAIRS_PER_CHUNK / per_centre : 1;
@@ -32,13 +32,45 @@ typedef struct {
     size_t stride;
 } scratch;
 
+double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *stride)
+{
+    *stride = GCENT__MIX_BLOCK + 2 * d;
+    int ovf = 0;
+    size_t bytes = gcent__mul(gcent__mul(nworkers, *stride, &ovf), sizeof(double), &ovf);
+    return ovf ? NULL : gcent__malloc(bytes);
+}
+
 static int scratch_alloc(scratch *sc, size_t nworkers, size_t d)
 {
-    sc->stride = GCENT__MIX_BLOCK + 2 * d;
-    int ovf = 0;
-    size_t bytes = gcent__mul(gcent__mul(nworkers, sc->stride, &ovf), sizeof(double), &ovf);
-    sc->mem = ovf ? NULL : gcent__malloc(bytes);
+    sc->mem = gcent__scratch_alloc(nworkers, d, &sc->stride);
     return sc->mem ? GCENT_OK : GCENT_ENOMEM;
+}
+
+void gcent__mc_reduce(const double *w, double *mean, double *m2, size_t n, uint32_t draws,
+                      double *e_out, double *se_out)
+{
+    /* E = sum_i w_i mean_i; var = sum_i w_i^2 v_i / k (v_i unbiased) */
+    for (size_t i = 0; i < n; ++i) {
+        double v = draws > 1 ? m2[i] / (double)(draws - 1) : 0.0;
+        m2[i] = w[i] * w[i] * v / (double)draws;
+        mean[i] *= w[i];
+    }
+    double e = gcent__ordered_sum(mean, n);
+    double var = gcent__ordered_sum(m2, n);
+    if (draws == 1 && n > 1) {
+        /* Conservative: each value against the weighted mean of the others,
+         * e_{-i} = (e - w_i L_i) / (1 - w_i); the expectation of
+         * (L_i - e_{-i})^2 is var L_i + var e_{-i} + (bias)^2 >= var L_i for
+         * any weights. */
+        for (size_t i = 0; i < n; ++i) {
+            double li = mean[i] / w[i];
+            double dev = w[i] < 1.0 ? li - (e - mean[i]) / (1.0 - w[i]) : 0.0;
+            m2[i] = w[i] * w[i] * dev * dev;
+        }
+        var = gcent__ordered_sum(m2, n);
+    }
+    *e_out = e;
+    *se_out = sqrt(var > 0.0 ? var : 0.0);
 }
 
 /* ---- Monte Carlo ------------------------------------------------------------ */
@@ -89,7 +121,7 @@ static int mc_chunk(void *arg, size_t chunk, size_t worker)
 
 uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t draws)
 {
-    return chunks_of(m->n, centres_per_chunk(m->n, m->d, draws));
+    return chunks_of(m->n, gcent__rows_per_chunk(m->n, m->d, draws));
 }
 
 int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
@@ -104,7 +136,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     jb.row_base = row_base;
     jb.tag = tag;
     jb.draws = draws;
-    jb.per_chunk = centres_per_chunk(n, m->d, draws);
+    jb.per_chunk = gcent__rows_per_chunk(n, m->d, draws);
     size_t nchunks = chunks_of(n, jb.per_chunk);
     size_t nworkers = gcent__nthreads(ctx);
     if (nworkers > nchunks)
@@ -116,28 +148,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     if (st == GCENT_OK)
         st = gcent__parallel(p, nchunks, nworkers, mc_chunk, &jb);
     if (st == GCENT_OK) {
-        /* E = sum_i w_i mean_i; var = sum_i w_i^2 v_i / k (v_i unbiased) */
-        for (size_t i = 0; i < n; ++i) {
-            double v = draws > 1 ? jb.m2[i] / (double)(draws - 1) : 0.0;
-            jb.m2[i] = m->w[i] * m->w[i] * v / (double)draws;
-            jb.mean[i] *= m->w[i];
-        }
-        double e = gcent__ordered_sum(jb.mean, n);
-        double var = gcent__ordered_sum(jb.m2, n);
-        if (draws == 1 && n > 1) {
-            /* Conservative: each value against the weighted mean of the
-             * others, e_{-i} = (e - w_i L_i) / (1 - w_i); the expectation of
-             * (L_i - e_{-i})^2 is var L_i + var e_{-i} + (bias)^2 >= var L_i
-             * for any weights. */
-            for (size_t i = 0; i < n; ++i) {
-                double li = jb.mean[i] / m->w[i];
-                double dev = m->w[i] < 1.0 ? li - (e - jb.mean[i]) / (1.0 - m->w[i]) : 0.0;
-                jb.m2[i] = m->w[i] * m->w[i] * dev * dev;
-            }
-            var = gcent__ordered_sum(jb.m2, n);
-        }
-        *e_out = e;
-        *se_out = sqrt(var > 0.0 ? var : 0.0);
+        gcent__mc_reduce(m->w, jb.mean, jb.m2, n, draws, e_out, se_out);
     } else if (st == GCENT_ENOMEM && ctx->errmsg[0] == '\0') {
         gcent__fail(ctx, st, "out of memory for the Monte Carlo buffers (n = %zu)", n);
     }
@@ -281,7 +292,7 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     bounds_job jb;
     memset(&jb, 0, sizeof jb);
     jb.m = &m;
-    jb.per_chunk = centres_per_chunk(m.n, m.d, 2);
+    jb.per_chunk = gcent__rows_per_chunk(m.n, m.d, 2);
     size_t nchunks = chunks_of(m.n, jb.per_chunk);
     size_t nworkers = gcent__nthreads(ctx);
     if (nworkers > nchunks)

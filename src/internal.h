@@ -152,6 +152,15 @@ typedef struct gcent__mix {
 GCENT__HIDDEN int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s,
                                   size_t n, size_t d, size_t lds, const double *w,
                                   double beta);
+/* The same with the rows taken in the order rows[0..n-1] (NULL: 0..n-1); w is
+ * indexed by the caller's row numbers; m->index holds them. */
+GCENT__HIDDEN int gcent__mix_init_rows(gcent_ctx *ctx, gcent__mix *m, const double *s,
+                                       const size_t *rows, size_t n, size_t d, size_t lds,
+                                       const double *w, double beta);
+/* Copy of centres [lo, hi) of a mixture, weights renormalised. Returns
+ * GCENT_OK, GCENT_ENOMEM or GCENT_ERANGE; no message. */
+GCENT__HIDDEN int gcent__mix_sub(const gcent__mix *full, size_t lo, size_t hi,
+                                 gcent__mix *sub);
 GCENT__HIDDEN void gcent__mix_free(gcent__mix *m);
 
 /* Scratch doubles one call of gcent__mix_logratio needs. */
@@ -186,6 +195,19 @@ static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, si
 
 /* ---- entropy engines (values in nats, for the scaled mixture) ------------- */
 
+/* Rows (centres) per chunk of parallel work when every row makes
+ * queries_per_row queries against n centres in d dimensions. */
+GCENT__HIDDEN size_t gcent__rows_per_chunk(size_t n, size_t d, uint64_t queries_per_row);
+/* nworkers x (GCENT__MIX_BLOCK + 2 d) doubles: per-worker kernel buffer,
+ * query and noise vector; *stride set. NULL on overflow or no memory. */
+GCENT__HIDDEN double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *stride);
+/* Per-centre Welford results over `draws` draws (mean[i], m2[i]) reduced to
+ * E = sum_i w_i mean_i and its standard error by the rules documented for
+ * gcent_entropy (conservative leave-one-out rule when draws = 1). Overwrites
+ * mean and m2; fixed-order sums. */
+GCENT__HIDDEN void gcent__mc_reduce(const double *w, double *mean, double *m2, size_t n,
+                                    uint32_t draws, double *e, double *se);
+
 /* Monte Carlo: E = sum_i w_i mean_r log R_i(z_ir) and its standard error,
  * so that h_u = h(N(0,I_d)) + H(w) - E. rows of the noise come from
  * m->index[i] + row_base. Uses ctx seed, draws, threads. */
@@ -201,6 +223,7 @@ GCENT__HIDDEN uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t dra
 GCENT__HIDDEN int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p,
                                       const gcent__mix *m, double tol,
                                       double *h_out, double *err_out);
+/* Depends on m->n and m->d only (callers may ask with a probe mixture). */
 GCENT__HIDDEN uint64_t gcent__entropy_quad_units(const gcent__mix *m);
 /* Predicted (node, centre) pairs of the quadrature; used by METHOD_AUTO.
  * Returns GCENT_OK or GCENT_ENOMEM (never a silently different estimate). */

@@ -13,10 +13,16 @@
 int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s, size_t n, size_t d,
                     size_t lds, const double *w, double beta)
 {
+    return gcent__mix_init_rows(ctx, m, s, NULL, n, d, lds, w, beta);
+}
+
+int gcent__mix_init_rows(gcent_ctx *ctx, gcent__mix *m, const double *s, const size_t *rows,
+                         size_t n, size_t d, size_t lds, const double *w, double beta)
+{
     memset(m, 0, sizeof *m);
     size_t kept = 0;
-    for (size_t i = 0; i < n; ++i)
-        if (w == NULL || w[i] > 0.0)
+    for (size_t p = 0; p < n; ++p)
+        if (w == NULL || w[rows ? rows[p] : p] > 0.0)
             ++kept;
     int ovf = 0;
     size_t bytes_ut = gcent__mul(gcent__mul(kept, d, &ovf), sizeof(double), &ovf);
@@ -39,7 +45,8 @@ int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s, size_t n, si
     /* weights (renormalised over the kept centres, so that they sum to 1 to
      * rounding) and their entropy */
     double wsum = 0.0;
-    for (size_t i = 0, j = 0; i < n; ++i) {
+    for (size_t p = 0, j = 0; p < n; ++p) {
+        size_t i = rows ? rows[p] : p;
         double wi = w ? w[i] : 1.0 / (double)n;
         if (wi > 0.0) {
             m->w[j] = wi;
@@ -80,6 +87,40 @@ int gcent__mix_init(gcent_ctx *ctx, gcent__mix *m, const double *s, size_t n, si
         }
     }
     gcent__free(c);
+    return GCENT_OK;
+}
+
+int gcent__mix_sub(const gcent__mix *full, size_t lo, size_t hi, gcent__mix *sub)
+{
+    memset(sub, 0, sizeof *sub);
+    const size_t n = hi - lo, d = full->d;
+    int ovf = 0;
+    size_t bytes = gcent__mul(gcent__mul(n, d, &ovf), sizeof(double), &ovf);
+    if (ovf)
+        return GCENT_ERANGE;
+    sub->ut = gcent__malloc(bytes);
+    sub->logw = gcent__malloc(n * sizeof(double));
+    sub->w = gcent__malloc(n * sizeof(double));
+    sub->index = gcent__malloc(n * sizeof(size_t));
+    if (!sub->ut || !sub->logw || !sub->w || !sub->index) {
+        gcent__mix_free(sub);
+        return GCENT_ENOMEM;
+    }
+    sub->n = n;
+    sub->d = d;
+    double wsum = 0.0;
+    for (size_t j = 0; j < n; ++j)
+        wsum += full->w[lo + j];
+    double hw = 0.0;
+    for (size_t j = 0; j < n; ++j) {
+        sub->w[j] = full->w[lo + j] / wsum;
+        sub->logw[j] = log(sub->w[j]);
+        sub->index[j] = full->index[lo + j];
+        hw -= sub->w[j] * sub->logw[j];
+        for (size_t k = 0; k < d; ++k)
+            sub->ut[k * n + j] = full->ut[k * full->n + lo + j];
+    }
+    sub->hw = hw > 0.0 ? hw : 0.0;
     return GCENT_OK;
 }
 

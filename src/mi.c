@@ -1,0 +1,349 @@
+/* Part 2: h(T_l), I(X;T_l) and I(Y;T_l) of a noisy layer.
+ *
+ * The m*k rows are reordered so that the rows of each class, and within it the
+ * k rows of each input, are contiguous centres of one mixture. A Monte Carlo
+ * query (row p, draw j) is then evaluated against all centres once, split
+ * into the ranges "own input", "own class but other inputs" and "other
+ * classes"; the three log-sums give log R^X, log R^Y and log R^T together.
+ * The quadrature path computes every mixture entropy by quadrature. */
+#include <math.h>
+#include <string.h>
+#include "internal.h"
+
+typedef struct {
+    size_t m, k, n;     /* n = m k rows */
+    size_t ncls;        /* 1 when there are no labels */
+    size_t *rows;       /* n: caller's row at sorted position p */
+    size_t *in_cls;     /* m: class of sorted input a */
+    size_t *start;      /* ncls + 1: first sorted input of each class */
+    double hy;          /* H(Y) in nats; 0 without labels */
+} layout;
+
+static void layout_free(layout *L)
+{
+    gcent__free(L->rows);
+    gcent__free(L->in_cls);
+    gcent__free(L->start);
+    memset(L, 0, sizeof *L);
+}
+
+static int layout_init(layout *L, size_t m, size_t k, const int *labels)
+{
+    memset(L, 0, sizeof *L);
+    L->m = m;
+    L->k = k;
+    L->n = m * k;
+    gcent__labels g;
+    memset(&g, 0, sizeof g);
+    if (labels != NULL && gcent__labels_group(labels, m, &g) != GCENT_OK)
+        return GCENT_ENOMEM;
+    L->ncls = labels ? g.ncls : 1;
+    L->rows = gcent__malloc(L->n * sizeof(size_t));
+    L->in_cls = gcent__malloc(m * sizeof(size_t));
+    L->start = gcent__malloc((L->ncls + 1) * sizeof(size_t));
+    if (!L->rows || !L->in_cls || !L->start) {
+        gcent__labels_free(&g);
+        layout_free(L);
+        return GCENT_ENOMEM;
+    }
+    for (size_t a = 0; a < m; ++a) {
+        size_t i = labels ? g.order[a] : a;
+        L->in_cls[a] = labels ? g.cls[i] : 0;
+        for (size_t r = 0; r < k; ++r)
+            L->rows[a * k + r] = i * k + r;
+    }
+    if (labels) {
+        memcpy(L->start, g.start, (L->ncls + 1) * sizeof(size_t));
+        double hy = 0.0;
+        for (size_t c = 0; c < L->ncls; ++c) {
+            double p = (double)(g.start[c + 1] - g.start[c]) / (double)m;
+            hy -= p * log(p);
+        }
+        L->hy = hy > 0.0 ? hy : 0.0;
+    } else {
+        L->start[0] = 0;
+        L->start[1] = m;
+    }
+    gcent__labels_free(&g);
+    return GCENT_OK;
+}
+
+/* ---- Monte Carlo ------------------------------------------------------------------ */
+
+typedef struct {
+    const gcent__mix *mx;
+    const layout *L;
+    uint64_t seed;
+    uint32_t draws;
+    int with_y;
+    size_t per_chunk;
+    double *scr;
+    size_t stride;
+    double *mean[3], *m2[3]; /* log R^T, log(R^T/R^X), log(R^T/R^Y) per row */
+} mi_job;
+
+static int mi_chunk(void *arg, size_t chunk, size_t worker)
+{
+    mi_job *jb = arg;
+    const gcent__mix *mx = jb->mx;
+    const layout *L = jb->L;
+    const size_t d = mx->d, n = mx->n, k = L->k;
+    double *buf = jb->scr + worker * jb->stride;
+    double *q = buf + GCENT__MIX_BLOCK;
+    double *z = q + d;
+    size_t p0 = chunk * jb->per_chunk;
+    size_t p1 = p0 + jb->per_chunk < n ? p0 + jb->per_chunk : n;
+    for (size_t p = p0; p < p1; ++p) {
+        size_t a = p / k, b0 = a * k, b1 = b0 + k;
+        size_t c = L->in_cls[a], c0 = L->start[c] * k, c1 = L->start[c + 1] * k;
+        double mean[3] = {0, 0, 0}, m2[3] = {0, 0, 0};
+        for (uint32_t r = 0; r < jb->draws; ++r) {
+            gcent__noise_vector(jb->seed, GCENT__STREAM_ENTROPY_MC, L->rows[p], r, d, z);
+            double z2 = 0.0;
+            for (size_t t = 0; t < d; ++t) {
+                q[t] = mx->ut[t * n + p] + z[t];
+                z2 += z[t] * z[t];
+            }
+            const double shift = mx->logw[p] - 0.5 * z2;
+            /* own input (self excluded; the self term is the implicit 1) */
+            double lrx = gcent__softplus(gcent__mix_lse(mx, q, 0.5, shift, b0, b1, p, buf));
+            double v[3];
+            if (jb->with_y) {
+                double A = gcent__logaddexp(
+                    gcent__mix_lse(mx, q, 0.5, shift, c0, b0, SIZE_MAX, buf),
+                    gcent__mix_lse(mx, q, 0.5, shift, b1, c1, SIZE_MAX, buf));
+                double B = gcent__logaddexp(
+                    gcent__mix_lse(mx, q, 0.5, shift, 0, c0, SIZE_MAX, buf),
+                    gcent__mix_lse(mx, q, 0.5, shift, c1, n, SIZE_MAX, buf));
+                double lry = gcent__logaddexp(lrx, A);
+                v[0] = gcent__logaddexp(lry, B);
+                v[1] = gcent__softplus(gcent__logaddexp(A, B) - lrx);
+                v[2] = gcent__softplus(B - lry);
+            } else {
+                double A = gcent__logaddexp(
+                    gcent__mix_lse(mx, q, 0.5, shift, 0, b0, SIZE_MAX, buf),
+                    gcent__mix_lse(mx, q, 0.5, shift, b1, n, SIZE_MAX, buf));
+                v[0] = gcent__logaddexp(lrx, A);
+                v[1] = gcent__softplus(A - lrx);
+                v[2] = 0.0;
+            }
+            for (int t = 0; t < 3; ++t) { /* Welford */
+                double delta = v[t] - mean[t];
+                mean[t] += delta / (double)(r + 1);
+                m2[t] += delta * (v[t] - mean[t]);
+            }
+        }
+        for (int t = 0; t < 3; ++t) {
+            jb->mean[t][p] = mean[t];
+            jb->m2[t][p] = m2[t];
+        }
+    }
+    return GCENT_OK;
+}
+
+static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with_y,
+                 double *e, double *se)
+{
+    const size_t n = mx->n;
+    mi_job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.mx = mx;
+    jb.L = L;
+    jb.seed = ctx->seed;
+    jb.draws = ctx->draws;
+    jb.with_y = with_y;
+    jb.per_chunk = gcent__rows_per_chunk(n, mx->d, ctx->draws);
+    size_t nchunks = (n + jb.per_chunk - 1) / jb.per_chunk;
+    size_t nworkers = gcent__nthreads(ctx);
+    if (nworkers > nchunks)
+        nworkers = nchunks;
+    gcent__progress p;
+    gcent__progress_init(&p, ctx, nchunks);
+    int st = GCENT_OK;
+    for (int t = 0; t < 3 && st == GCENT_OK; ++t) {
+        jb.mean[t] = gcent__malloc(n * sizeof(double));
+        jb.m2[t] = gcent__malloc(n * sizeof(double));
+        if (!jb.mean[t] || !jb.m2[t])
+            st = GCENT_ENOMEM;
+    }
+    if (st == GCENT_OK) {
+        jb.scr = gcent__scratch_alloc(nworkers, mx->d, &jb.stride);
+        if (jb.scr == NULL)
+            st = GCENT_ENOMEM;
+    }
+    if (st == GCENT_OK)
+        st = gcent__parallel(&p, nchunks, nworkers, mi_chunk, &jb);
+    if (st == GCENT_OK)
+        st = gcent__progress_finish(&p);
+    if (st == GCENT_OK)
+        for (int t = 0; t < 3; ++t)
+            gcent__mc_reduce(mx->w, jb.mean[t], jb.m2[t], n, jb.draws, &e[t], &se[t]);
+    if (st == GCENT_ENOMEM)
+        gcent__fail(ctx, st, "gcent_mi_layer: out of memory for %zu rows", n);
+    for (int t = 0; t < 3; ++t) {
+        gcent__free(jb.mean[t]);
+        gcent__free(jb.m2[t]);
+    }
+    gcent__free(jb.scr);
+    return st;
+}
+
+/* ---- quadrature ---------------------------------------------------------------------- */
+
+/* Entropy (nats, scaled coordinates) of centres [lo, hi) of mx. One centre:
+ * exactly (d/2) ln(2 pi e). */
+static int sub_entropy(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *mx, size_t lo,
+                       size_t hi, double *h, double *err)
+{
+    if (hi - lo == 1) {
+        *h = 0.5 * (double)mx->d * (GCENT__LN2PI + 1.0);
+        *err = 0.0;
+        return GCENT_OK;
+    }
+    if (lo == 0 && hi == mx->n)
+        return gcent__entropy_quad(ctx, p, mx, ctx->quad_tol, h, err);
+    gcent__mix sub;
+    int st = gcent__mix_sub(mx, lo, hi, &sub);
+    if (st == GCENT_OK)
+        st = gcent__entropy_quad(ctx, p, &sub, ctx->quad_tol, h, err);
+    else
+        gcent__fail(ctx, st, "gcent_mi_layer: out of memory for a conditional mixture");
+    gcent__mix_free(&sub);
+    return st;
+}
+
+/* Progress units of the quadrature path: those of h(T) and of each class
+ * mixture (computed by the engine), and one per conditional input term. */
+static int mi_quad(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with_y,
+                   double *e, double *err)
+{
+    const size_t k = L->k;
+    uint64_t total = gcent__entropy_quad_units(mx) + (k > 1 ? L->m : 0);
+    if (with_y)
+        for (size_t c = 0; c < L->ncls; ++c) {
+            gcent__mix probe; /* units depend on the size only */
+            memset(&probe, 0, sizeof probe);
+            probe.n = (L->start[c + 1] - L->start[c]) * k;
+            probe.d = mx->d;
+            total += probe.n > 1 ? gcent__entropy_quad_units(&probe) : 0;
+        }
+    gcent__progress p;
+    gcent__progress_init(&p, ctx, total);
+    double ht = 0.0, et = 0.0;
+    int st = sub_entropy(ctx, &p, mx, 0, mx->n, &ht, &et);
+
+    /* (1/m) sum_i h(T | X = x_i): exact for k = 1 */
+    double hx = 0.5 * (double)mx->d * (GCENT__LN2PI + 1.0), ex = 0.0;
+    if (st == GCENT_OK && k > 1) {
+        double *hv = gcent__malloc(L->m * sizeof(double));
+        double *ev = gcent__malloc(L->m * sizeof(double));
+        if (hv == NULL || ev == NULL)
+            st = gcent__fail(ctx, GCENT_ENOMEM, "gcent_mi_layer: out of memory (m = %zu)",
+                             L->m);
+        for (size_t a = 0; a < L->m && st == GCENT_OK; ++a) {
+            st = sub_entropy(ctx, NULL, mx, a * k, a * k + k, &hv[a], &ev[a]);
+            if (st == GCENT_OK)
+                st = gcent__progress_report(&p, ++p.done);
+        }
+        if (st == GCENT_OK) {
+            hx = gcent__ordered_sum(hv, L->m) / (double)L->m;
+            ex = gcent__ordered_sum(ev, L->m) / (double)L->m;
+        }
+        gcent__free(hv);
+        gcent__free(ev);
+    }
+
+    /* sum_y p(y) h(T | Y = y) */
+    double hyc = 0.0, eyc = 0.0;
+    for (size_t c = 0; with_y && st == GCENT_OK && c < L->ncls; ++c) {
+        double py = (double)(L->start[c + 1] - L->start[c]) / (double)L->m, h = 0.0, er = 0.0;
+        st = sub_entropy(ctx, &p, mx, L->start[c] * k, L->start[c + 1] * k, &h, &er);
+        hyc += py * h;
+        eyc += py * er;
+    }
+    if (st == GCENT_OK)
+        st = gcent__progress_finish(&p);
+    if (st != GCENT_OK)
+        return st;
+    e[0] = ht;
+    err[0] = et;
+    e[1] = ht - hx;
+    err[1] = et + ex;
+    e[2] = with_y ? ht - hyc : 0.0;
+    err[2] = with_y ? et + eyc : 0.0;
+    return GCENT_OK;
+}
+
+/* ---- public ------------------------------------------------------------------------------ */
+
+int gcent_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d, size_t lds,
+                   const int *labels, double beta, gcent_layer_mi *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__clear(ctx);
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "gcent_mi_layer: out is NULL");
+    if (m == 0 || k == 0)
+        return gcent__fail(ctx, GCENT_EINVAL,
+                           "gcent_mi_layer: m = %zu inputs and k = %zu draws must be >= 1", m,
+                           k);
+    int ovf = 0;
+    size_t n = gcent__mul(m, k, &ovf);
+    if (ovf)
+        return gcent__fail(ctx, GCENT_ERANGE, "gcent_mi_layer: m * k = %zu * %zu overflows",
+                           m, k);
+    int st = gcent__check_samples(ctx, s, n, d, lds, NULL, beta);
+    if (st != GCENT_OK)
+        return st;
+    if (ctx->method == GCENT_METHOD_QUADRATURE && d > 2)
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                           "gcent_mi_layer: quadrature needs d <= 2 (d = %zu)", d);
+    layout L;
+    if (layout_init(&L, m, k, labels) != GCENT_OK)
+        return gcent__fail(ctx, GCENT_ENOMEM, "gcent_mi_layer: out of memory (m = %zu)", m);
+    gcent__mix mx;
+    st = gcent__mix_init_rows(ctx, &mx, s, L.rows, n, d, lds, NULL, beta);
+    if (st != GCENT_OK) {
+        layout_free(&L);
+        return st;
+    }
+    const int with_y = labels != NULL;
+    int quad = ctx->method == GCENT_METHOD_QUADRATURE;
+    if (ctx->method == GCENT_METHOD_AUTO && d <= 2) {
+        /* the conditional mixtures together cost at most about as much as
+         * h(T) for each of the two MIs: predict 3 times the cost of h(T) */
+        double mc_pairs = (double)ctx->draws * (double)n * (double)n;
+        double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0;
+        double cost = 0.0;
+        st = gcent__entropy_quad_cost(&mx, &cost);
+        if (st != GCENT_OK)
+            gcent__fail(ctx, st, "gcent_mi_layer: out of memory (n = %zu)", n);
+        quad = 3.0 * cost <= budget;
+    }
+    double e[3] = {0, 0, 0}, se[3] = {0, 0, 0};
+    const double hz = 0.5 * (double)d * (GCENT__LN2PI + 1.0); /* h(Z) at unit noise */
+    if (st == GCENT_OK && quad) {
+        st = mi_quad(ctx, &mx, &L, with_y, e, se);
+        e[0] += (double)d * log(beta);
+    } else if (st == GCENT_OK) {
+        double v[3];
+        st = mi_mc(ctx, &mx, &L, with_y, v, se);
+        e[0] = hz + (double)d * log(beta) + mx.hw - v[0];
+        e[1] = log((double)m) - v[1];
+        e[2] = with_y ? L.hy - v[2] : 0.0;
+        if (!with_y)
+            se[2] = 0.0;
+    }
+    gcent__mix_free(&mx);
+    layout_free(&L);
+    if (st != GCENT_OK)
+        return st;
+    out->ht.value = gcent__to_base(ctx, e[0]);
+    out->ht.se = gcent__to_base(ctx, se[0]);
+    out->ixt.value = gcent__to_base(ctx, e[1]);
+    out->ixt.se = gcent__to_base(ctx, se[1]);
+    out->iyt.value = gcent__to_base(ctx, e[2]);
+    out->iyt.se = gcent__to_base(ctx, se[2]);
+    return GCENT_OK;
+}
