@@ -52,7 +52,7 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-.PHONY: all static shared check check-abi examples demo docs install uninstall clean
+.PHONY: all static shared check check-abi check-asan examples demo docs install uninstall clean
 
 all: static shared
 
@@ -89,6 +89,18 @@ $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
 
 check: $(TEST_BIN) check-abi
 	$(TEST_BIN)
+
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (library and tests from source, every finding fatal).
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h
+	@mkdir -p build/asan
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
+	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
+
+check-asan: build/asan/gcent-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    build/asan/gcent-tests
 
 # Only gcent_* (and the version nodes) may leave the shared object, and the
 # list must equal the committed one.
