@@ -18,5 +18,6 @@ Suite *suite_bounds(void);      /* tests/test_bounds.c: pairwise-distance bounds
 Suite *suite_errors(void);      /* tests/test_errors.c: every bad input, progress, cancel */
 Suite *suite_threads(void);     /* tests/test_threads.c: bitwise equality over threads */
 Suite *suite_binned(void);      /* tests/test_binned.c: binned entropy and MI */
+Suite *suite_mi(void);          /* tests/test_mi.c: mutual information of noisy layers */
 
 #endif
