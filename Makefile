@@ -168,7 +168,7 @@ demo: examples
 
 # ---- documentation ---------------------------------------------------------------
 docs:
-	mkdir -p build/docs
+	rm -rf build/docs && mkdir -p build/docs
 	( cat docs/Doxyfile; echo "PROJECT_NUMBER = $(VERSION)" ) | doxygen -
 	@echo "API reference: build/docs/html/index.html, man pages: build/docs/man"
 

@@ -2,7 +2,7 @@
  * @file gcent/export.h
  * @brief Symbol visibility for the public API.
  *
- * Every public function is declared with ::GCENT_API. The shared library is
+ * Every public function is declared with GCENT_API. The shared library is
  * built with -fvisibility=hidden, so only what carries this macro (and is
  * listed in the linker version script) is exported. Define GCENT_STATIC when
  * linking the static library on Windows.

@@ -15,12 +15,13 @@
 extern "C" {
 #endif
 
-#define GCENT_VERSION_MAJOR 0
-#define GCENT_VERSION_MINOR 1
-#define GCENT_VERSION_PATCH 0
+#define GCENT_VERSION_MAJOR 0 /**< major version: incompatible API changes */
+#define GCENT_VERSION_MINOR 1 /**< minor version: added functionality */
+#define GCENT_VERSION_PATCH 0 /**< patch version: fixes */
 /** MAJOR*10000 + MINOR*100 + PATCH. */
 #define GCENT_VERSION_NUMBER \
     (GCENT_VERSION_MAJOR * 10000 + GCENT_VERSION_MINOR * 100 + GCENT_VERSION_PATCH)
+/** "MAJOR.MINOR.PATCH" of the header. */
 #define GCENT_VERSION_STRING "0.1.0"
 
 /**
