@@ -217,16 +217,11 @@ static double entropy_of_counts(const size_t *c, size_t K, size_t N)
 {
     if (K <= 1)
         return 0.0; /* exactly: log N - N log N / N may round to 4e-16 */
-    double s = 0.0, comp = 0.0;
-    for (size_t i = 0; i < K; ++i) {
-        if (c[i] <= 1)
-            continue;
-        double x = (double)c[i] * log((double)c[i]);
-        double t = s + x;
-        comp += fabs(s) >= x ? (s - t) + x : (x - t) + s;
-        s = t;
-    }
-    double h = log((double)N) - (s + comp) / (double)N;
+    gcent__sum s = {0.0, 0.0};
+    for (size_t i = 0; i < K; ++i)
+        if (c[i] > 1)
+            gcent__sum_add(&s, (double)c[i] * log((double)c[i]));
+    double h = log((double)N) - gcent__sum_get(&s) / (double)N;
     return h > 0.0 ? h : 0.0;
 }
 
@@ -328,7 +323,7 @@ static int label_term(gcent_ctx *ctx, const size_t *ids, size_t nids, size_t m, 
     if (st == GCENT_OK) {
         for (size_t j = 0; j < nids; ++j)
             stamp[j] = SIZE_MAX;
-        double acc = 0.0, comp = 0.0;
+        gcent__sum acc = {0.0, 0.0};
         for (size_t c = 0; c < g.ncls; ++c) {
             size_t nl = 0;
             for (size_t a = g.start[c]; a < g.start[c + 1]; ++a) {
@@ -346,12 +341,10 @@ static int label_term(gcent_ctx *ctx, const size_t *ids, size_t nids, size_t m, 
             for (size_t l = 0; l < nl; ++l) /* counts in first-appearance order */
                 list[l] = cnt[list[l]];
             size_t ninputs = g.start[c + 1] - g.start[c];
-            double x = (double)ninputs / (double)m * entropy_of_counts(list, nl, ninputs * k);
-            double t = acc + x;
-            comp += fabs(acc) >= x ? (acc - t) + x : (x - t) + acc;
-            acc = t;
+            gcent__sum_add(&acc, (double)ninputs / (double)m *
+                                     entropy_of_counts(list, nl, ninputs * k));
         }
-        total = acc + comp;
+        total = gcent__sum_get(&acc);
     }
     if (st != GCENT_OK)
         gcent__fail(ctx, st, "out of memory for the label statistics (m = %zu)", m);

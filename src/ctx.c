@@ -243,21 +243,18 @@ int gcent__check_samples(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     if (st != GCENT_OK)
         return st;
     if (w != NULL) {
-        double sum = 0.0, c = 0.0;
+        gcent__sum sum = {0.0, 0.0};
         for (size_t i = 0; i < n; ++i) {
             if (!isfinite(w[i]))
                 return gcent__fail(ctx, GCENT_EDOM, "weight %zu is NaN or infinite", i);
             if (w[i] < 0.0)
                 return gcent__fail(ctx, GCENT_EINVAL, "weight %zu = %g is negative", i, w[i]);
-            /* Neumaier summation: the check must not depend on rounding order */
-            double t = sum + w[i];
-            c += fabs(sum) >= w[i] ? (sum - t) + w[i] : (w[i] - t) + sum;
-            sum = t;
+            gcent__sum_add(&sum, w[i]); /* compensated: no order effects */
         }
-        sum += c;
-        if (!(fabs(sum - 1.0) <= 1e-9))
+        double total = gcent__sum_get(&sum);
+        if (!(fabs(total - 1.0) <= 1e-9))
             return gcent__fail(ctx, GCENT_EINVAL,
-                               "weights sum to %.17g, not 1 (tolerance 1e-9)", sum);
+                               "weights sum to %.17g, not 1 (tolerance 1e-9)", total);
     }
     return GCENT_OK;
 }

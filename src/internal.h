@@ -3,6 +3,7 @@
 #ifndef GCENT_INTERNAL_H
 #define GCENT_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "gcent.h"
@@ -101,6 +102,21 @@ typedef int (*gcent__chunk_fn)(void *arg, size_t chunk, size_t worker);
  * On return p->done has advanced by nchunks if all went well. */
 GCENT__HIDDEN int gcent__parallel(gcent__progress *p, size_t nchunks, size_t nworkers,
                                   gcent__chunk_fn fn, void *arg);
+
+/* Neumaier compensated summation: add terms in a fixed order with
+ * gcent__sum_add; the total is gcent__sum_get. */
+typedef struct gcent__sum {
+    double s, c;
+} gcent__sum;
+
+static inline void gcent__sum_add(gcent__sum *k, double x)
+{
+    double t = k->s + x;
+    k->c += fabs(k->s) >= fabs(x) ? (k->s - t) + x : (x - t) + k->s;
+    k->s = t;
+}
+
+static inline double gcent__sum_get(const gcent__sum *k) { return k->s + k->c; }
 
 /* Sum of x[0..n-1] in index order with Neumaier compensation: the fixed-order
  * reduction that makes results independent of the thread count. */

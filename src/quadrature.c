@@ -73,20 +73,7 @@
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-/* Neumaier compensated sum. */
-typedef struct { double s, c; } qsum;
-
-static void qsum_add(qsum *k, double x)
-{
-    double t = k->s + x;
-    if (fabs(k->s) >= fabs(x))
-        k->c += (k->s - t) + x;
-    else
-        k->c += (x - t) + k->s;
-    k->s = t;
-}
-
-static double qsum_get(const qsum *k) { return k->s + k->c; }
+typedef gcent__sum qsum; /* Neumaier compensated sums, see internal.h */
 
 /* First index i in [0, n) with a[i] >= x (a ascending), n if none. */
 static size_t lower_bound(const double *a, size_t n, double x)
@@ -230,9 +217,9 @@ static void quad_adapt(const qrule *r, qfn fn, void *arg, double a, double b,
                      || P.depth >= QUAD_MAXDEPTH
                      || !(P.a < mid && mid < P.b);
         if (accept) {
-            qsum_add(&sum, L[0]);
-            qsum_add(&sum, R[0]);
-            qsum_add(&er, diff + L[2] + R[2]);
+            gcent__sum_add(&sum, L[0]);
+            gcent__sum_add(&sum, R[0]);
+            gcent__sum_add(&er, diff + L[2] + R[2]);
         } else {
             /* right half below the left one: the left is done first */
             stack[sp].a = mid;
@@ -247,8 +234,8 @@ static void quad_adapt(const qrule *r, qfn fn, void *arg, double a, double b,
             sp++;
         }
     }
-    *val = qsum_get(&sum);
-    *err = qsum_get(&er);
+    *val = gcent__sum_get(&sum);
+    *err = gcent__sum_get(&er);
 }
 
 /* ---- the 1-D integrand -g log g near one panel ------------------------------------ */
@@ -397,12 +384,12 @@ static double inner_fn(void *arg, double t1, double *err)
             panel_bounds(lo, hi, np, r, &a, &b);
             dens_setup(&dn, &ln, A, a, b, s->tloc);
             quad_adapt(&job->rule, dens_fn, &dn, a, b, rate, &v, &e);
-            qsum_add(&sum, v);
-            qsum_add(&er, e);
+            gcent__sum_add(&sum, v);
+            gcent__sum_add(&er, e);
         }
     }
-    *err = qsum_get(&er);
-    return qsum_get(&sum);
+    *err = gcent__sum_get(&er);
+    return gcent__sum_get(&sum);
 }
 
 /* Chunk c: outer panels [c npan / nchunks, (c+1) npan / nchunks). Depends only
@@ -441,11 +428,11 @@ static int chunk_fn(void *arg, size_t chunk, size_t worker)
             qouter o = {job, s, A};
             quad_adapt(&job->rule, inner_fn, &o, a, b, job->rate, &v, &e);
         }
-        qsum_add(&sum, v);
-        qsum_add(&er, e);
+        gcent__sum_add(&sum, v);
+        gcent__sum_add(&er, e);
     }
-    job->cval[chunk] = qsum_get(&sum);
-    job->cerr[chunk] = qsum_get(&er);
+    job->cval[chunk] = gcent__sum_get(&sum);
+    job->cerr[chunk] = gcent__sum_get(&er);
     return GCENT_OK;
 }
 
@@ -612,10 +599,10 @@ int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
 
     qsum hs = {0.0, 0.0}, es = {0.0, 0.0};
     for (size_t c = 0; c < job.nchunks; c++) {
-        qsum_add(&hs, job.cval[c]);
-        qsum_add(&es, job.cerr[c]);
+        gcent__sum_add(&hs, job.cval[c]);
+        gcent__sum_add(&es, job.cerr[c]);
     }
-    double h = qsum_get(&hs), e = qsum_get(&es);
+    double h = gcent__sum_get(&hs), e = gcent__sum_get(&es);
     if (!isfinite(h) || !isfinite(e)) {
         st = gcent__fail(ctx, GCENT_ERANGE, "quadrature: non-finite result");
         goto done;

@@ -79,13 +79,10 @@ static void *worker_main(void *v)
 
 double gcent__ordered_sum(const double *x, size_t n)
 {
-    double s = 0.0, c = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        double t = s + x[i];
-        c += fabs(s) >= fabs(x[i]) ? (s - t) + x[i] : (x[i] - t) + s;
-        s = t;
-    }
-    return s + c;
+    gcent__sum k = {0.0, 0.0};
+    for (size_t i = 0; i < n; ++i)
+        gcent__sum_add(&k, x[i]);
+    return gcent__sum_get(&k);
 }
 
 #define GCENT__MAX_WORKERS 1024
