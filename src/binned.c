@@ -22,6 +22,7 @@ typedef struct {
     const double *t;
     size_t n, d, ldt;
     double origin, width;
+    uint64_t hash_mask; /* all ones; fewer bits only to test the collision path */
 } grid;
 
 /* Bin index of one value; 0 on success, -1 if it does not fit in int64. */
@@ -44,9 +45,8 @@ static inline uint64_t mix64(uint64_t h)
     return h;
 }
 
-/* Exact comparison of the tuples of rows a and b (indices cannot fail: every
- * row was range-checked while hashing). */
-static int same_tuple(const grid *g, size_t a, size_t b)
+/* Lexicographic order of the bin tuples of rows a and b. */
+static int cmp_tuple(const grid *g, size_t a, size_t b)
 {
     const double *ra = g->t + a * g->ldt, *rb = g->t + b * g->ldt;
     for (size_t k = 0; k < g->d; ++k) {
@@ -54,9 +54,9 @@ static int same_tuple(const grid *g, size_t a, size_t b)
         (void)bin_of(g, ra[k], &ia);
         (void)bin_of(g, rb[k], &ib);
         if (ia != ib)
-            return 0;
+            return ia < ib ? -1 : 1;
     }
-    return 1;
+    return 0;
 }
 
 typedef struct {
@@ -90,14 +90,59 @@ static int bin_chunk(void *arg, size_t chunk, size_t worker)
                 h = (h ^ (uint64_t)b) * 0x9e3779b97f4a7c15ull;
                 h ^= h >> 29;
             }
-            jb->hash[r] = mix64(h ^ g->d);
+            jb->hash[r] = mix64(h ^ g->d) & g->hash_mask;
         }
     } else {
         for (size_t r = r0; r < r1; ++r) {
             size_t first = jb->rep[jb->id[r]];
-            jb->bad[r] = first != r && !same_tuple(g, r, first);
+            jb->bad[r] = first != r && cmp_tuple(g, r, first) != 0;
         }
     }
+    return GCENT_OK;
+}
+
+/* Rows flagged bad share a hash with a different tuple (essentially never,
+ * but crafted data can force it): sort them by tuple (stable bottom-up merge
+ * sort, O(b log b d)) and give every run of equal tuples a new id. */
+static int regroup_collisions(const grid *g, const unsigned char *bad, size_t *id,
+                              size_t *nids)
+{
+    size_t b = 0;
+    for (size_t r = 0; r < g->n; ++r)
+        b += bad[r];
+    if (b == 0)
+        return GCENT_OK;
+    size_t *x = gcent__malloc(b * sizeof(size_t)), *y = gcent__malloc(b * sizeof(size_t));
+    if (x == NULL || y == NULL) {
+        gcent__free(x);
+        gcent__free(y);
+        return GCENT_ENOMEM;
+    }
+    for (size_t r = 0, i = 0; r < g->n; ++r)
+        if (bad[r])
+            x[i++] = r;
+    for (size_t w = 1; w < b; w *= 2) {
+        for (size_t lo = 0; lo < b; lo += 2 * w) {
+            size_t mid = lo + w < b ? lo + w : b, hi = lo + 2 * w < b ? lo + 2 * w : b;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                y[o++] = cmp_tuple(g, x[j], x[i]) < 0 ? x[j++] : x[i++];
+            while (i < mid)
+                y[o++] = x[i++];
+            while (j < hi)
+                y[o++] = x[j++];
+        }
+        size_t *t = x;
+        x = y;
+        y = t;
+    }
+    for (size_t i = 0; i < b; ++i) {
+        if (i == 0 || cmp_tuple(g, x[i - 1], x[i]) != 0)
+            ++*nids;
+        id[x[i]] = *nids - 1;
+    }
+    gcent__free(x);
+    gcent__free(y);
     return GCENT_OK;
 }
 
@@ -171,21 +216,9 @@ static int group_rows(gcent_ctx *ctx, gcent__progress *p, const grid *g, size_t 
         jb.phase = 1; /* (3) verify */
         st = gcent__parallel(p, nchunks, nworkers, bin_chunk, &jb);
     }
-    if (st == GCENT_OK) { /* (4) exact ids for colliding rows */
-        size_t first_new = nids;
-        for (size_t r = 0; r < n; ++r) {
-            if (!jb.bad[r])
-                continue;
-            size_t id = SIZE_MAX;
-            for (size_t e = first_new; e < nids && id == SIZE_MAX; ++e)
-                if (same_tuple(g, r, jb.rep[e]))
-                    id = e;
-            if (id == SIZE_MAX) {
-                jb.rep[nids] = r;
-                id = nids++;
-            }
-            jb.id[r] = id;
-        }
+    if (st == GCENT_OK) /* (4) exact ids for colliding rows */
+        st = regroup_collisions(g, jb.bad, jb.id, &nids);
+    if (st == GCENT_OK) {
         counts = gcent__calloc(nids, sizeof(size_t));
         if (counts == NULL)
             st = GCENT_ENOMEM;
@@ -242,6 +275,12 @@ static uint64_t group_units(size_t n)
 int gcent_binned_entropy(gcent_ctx *ctx, const double *t, size_t n, size_t d, size_t ldt,
                          double width, double *out)
 {
+    return gcent__binned_entropy_masked(ctx, t, n, d, ldt, width, UINT64_MAX, out);
+}
+
+int gcent__binned_entropy_masked(gcent_ctx *ctx, const double *t, size_t n, size_t d,
+                                 size_t ldt, double width, uint64_t hash_mask, double *out)
+{
     if (ctx == NULL)
         return GCENT_EINVAL;
     gcent__clear(ctx);
@@ -254,7 +293,7 @@ int gcent_binned_entropy(gcent_ctx *ctx, const double *t, size_t n, size_t d, si
         st = gcent__check_finite(ctx, t, n, d, ldt);
     if (st != GCENT_OK)
         return st;
-    grid g = {t, n, d, ldt, ctx->bin_origin, width};
+    grid g = {t, n, d, ldt, ctx->bin_origin, width, hash_mask};
     gcent__progress p;
     gcent__progress_init(&p, ctx, group_units(n));
     size_t *ids = NULL, *counts = NULL, nids = 0;
@@ -383,7 +422,7 @@ int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, size_t 
         return st;
     const int want_y = labels != NULL && iyt != NULL;
 
-    grid g = {t, n, d, ldt, ctx->bin_origin, width};
+    grid g = {t, n, d, ldt, ctx->bin_origin, width, UINT64_MAX};
     size_t per_chunk = k >= ROWS_PER_CHUNK ? 1 : ROWS_PER_CHUNK / k;
     size_t cchunks = k > 1 ? (m + per_chunk - 1) / per_chunk : 0;
     gcent__progress p;

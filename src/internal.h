@@ -138,6 +138,13 @@ typedef struct gcent__labels {
 GCENT__HIDDEN int gcent__labels_group(const int *labels, size_t m, gcent__labels *g);
 GCENT__HIDDEN void gcent__labels_free(gcent__labels *g);
 
+/* gcent_binned_entropy with the row hash masked to hash_mask: the public
+ * function uses UINT64_MAX; tests use a few bits to force collisions and
+ * check that the result stays exact. */
+GCENT__HIDDEN int gcent__binned_entropy_masked(gcent_ctx *ctx, const double *t, size_t n,
+                                               size_t d, size_t ldt, double width,
+                                               uint64_t hash_mask, double *out);
+
 /* ---- random numbers ------------------------------------------------------- */
 
 /* Stream tags (high 32 bits of the stream number). */

@@ -190,18 +190,37 @@ static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with
 
 /* ---- quadrature ---------------------------------------------------------------------- */
 
-/* Entropy (nats, scaled coordinates) of centres [lo, hi) of mx. One centre:
- * exactly (d/2) ln(2 pi e). */
+/* Progress units of the quadrature of n centres (the engine's count depends
+ * on the size only); 0 for what is not integrated (one centre). */
+static uint64_t quad_units(size_t n, size_t d)
+{
+    if (n <= 1)
+        return 0;
+    gcent__mix probe;
+    memset(&probe, 0, sizeof probe);
+    probe.n = n;
+    probe.d = d;
+    return gcent__entropy_quad_units(&probe);
+}
+
+/* Entropy (nats, scaled coordinates) of centres [lo, hi) of mx: exact for
+ * one centre, the cached h(T) for all of them, quadrature otherwise. */
 static int sub_entropy(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *mx, size_t lo,
-                       size_t hi, double *h, double *err)
+                       size_t hi, const double *cached, double *h, double *err)
 {
     if (hi - lo == 1) {
         *h = 0.5 * (double)mx->d * (GCENT__LN2PI + 1.0);
         *err = 0.0;
         return GCENT_OK;
     }
-    if (lo == 0 && hi == mx->n)
+    if (lo == 0 && hi == mx->n) {
+        if (cached != NULL) {
+            *h = cached[0];
+            *err = cached[1];
+            return GCENT_OK;
+        }
         return gcent__entropy_quad(ctx, p, mx, ctx->quad_tol, h, err);
+    }
     gcent__mix sub;
     int st = gcent__mix_sub(mx, lo, hi, &sub);
     if (st == GCENT_OK)
@@ -212,39 +231,32 @@ static int sub_entropy(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *mx,
     return st;
 }
 
-/* Progress units of the quadrature path: those of h(T) and of each class
- * mixture (computed by the engine), and one per conditional input term. */
+/* Every term by quadrature; progress counts the engine's units of each
+ * mixture actually integrated. */
 static int mi_quad(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with_y,
                    double *e, double *err)
 {
-    const size_t k = L->k;
-    uint64_t total = gcent__entropy_quad_units(mx) + (k > 1 ? L->m : 0);
-    if (with_y)
-        for (size_t c = 0; c < L->ncls; ++c) {
-            gcent__mix probe; /* units depend on the size only */
-            memset(&probe, 0, sizeof probe);
-            probe.n = (L->start[c + 1] - L->start[c]) * k;
-            probe.d = mx->d;
-            total += probe.n > 1 ? gcent__entropy_quad_units(&probe) : 0;
-        }
+    const size_t k = L->k, n = mx->n, d = mx->d;
+    uint64_t total = quad_units(n, d);
+    if (k > 1 && L->m > 1)
+        total += (uint64_t)L->m * quad_units(k, d);
+    for (size_t c = 0; with_y && L->ncls > 1 && c < L->ncls; ++c)
+        total += quad_units((L->start[c + 1] - L->start[c]) * k, d);
     gcent__progress p;
-    gcent__progress_init(&p, ctx, total);
-    double ht = 0.0, et = 0.0;
-    int st = sub_entropy(ctx, &p, mx, 0, mx->n, &ht, &et);
+    gcent__progress_init(&p, ctx, total > 0 ? total : 1);
+    double ht[2] = {0.0, 0.0};
+    int st = sub_entropy(ctx, &p, mx, 0, n, NULL, &ht[0], &ht[1]);
 
     /* (1/m) sum_i h(T | X = x_i): exact for k = 1 */
-    double hx = 0.5 * (double)mx->d * (GCENT__LN2PI + 1.0), ex = 0.0;
+    double hx = 0.5 * (double)d * (GCENT__LN2PI + 1.0), ex = 0.0;
     if (st == GCENT_OK && k > 1) {
         double *hv = gcent__malloc(L->m * sizeof(double));
         double *ev = gcent__malloc(L->m * sizeof(double));
         if (hv == NULL || ev == NULL)
             st = gcent__fail(ctx, GCENT_ENOMEM, "gcent_mi_layer: out of memory (m = %zu)",
                              L->m);
-        for (size_t a = 0; a < L->m && st == GCENT_OK; ++a) {
-            st = sub_entropy(ctx, NULL, mx, a * k, a * k + k, &hv[a], &ev[a]);
-            if (st == GCENT_OK)
-                st = gcent__progress_report(&p, ++p.done);
-        }
+        for (size_t a = 0; a < L->m && st == GCENT_OK; ++a)
+            st = sub_entropy(ctx, &p, mx, a * k, a * k + k, ht, &hv[a], &ev[a]);
         if (st == GCENT_OK) {
             hx = gcent__ordered_sum(hv, L->m) / (double)L->m;
             ex = gcent__ordered_sum(ev, L->m) / (double)L->m;
@@ -254,23 +266,23 @@ static int mi_quad(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int wi
     }
 
     /* sum_y p(y) h(T | Y = y) */
-    double hyc = 0.0, eyc = 0.0;
+    gcent__sum hyc = {0.0, 0.0}, eyc = {0.0, 0.0};
     for (size_t c = 0; with_y && st == GCENT_OK && c < L->ncls; ++c) {
         double py = (double)(L->start[c + 1] - L->start[c]) / (double)L->m, h = 0.0, er = 0.0;
-        st = sub_entropy(ctx, &p, mx, L->start[c] * k, L->start[c + 1] * k, &h, &er);
-        hyc += py * h;
-        eyc += py * er;
+        st = sub_entropy(ctx, &p, mx, L->start[c] * k, L->start[c + 1] * k, ht, &h, &er);
+        gcent__sum_add(&hyc, py * h);
+        gcent__sum_add(&eyc, py * er);
     }
     if (st == GCENT_OK)
         st = gcent__progress_finish(&p);
     if (st != GCENT_OK)
         return st;
-    e[0] = ht;
-    err[0] = et;
-    e[1] = ht - hx;
-    err[1] = et + ex;
-    e[2] = with_y ? ht - hyc : 0.0;
-    err[2] = with_y ? et + eyc : 0.0;
+    e[0] = ht[0];
+    err[0] = ht[1];
+    e[1] = ht[0] - hx;
+    err[1] = ht[1] + ex;
+    e[2] = with_y ? ht[0] - gcent__sum_get(&hyc) : 0.0;
+    err[2] = with_y ? ht[1] + gcent__sum_get(&eyc) : 0.0;
     return GCENT_OK;
 }
 

@@ -63,26 +63,36 @@ int gcent__mix_init_rows(gcent_ctx *ctx, gcent__mix *m, const double *s, const s
     }
     m->hw = hw > 0.0 ? hw : 0.0;
 
-    /* centre = weighted mean (sum in row order: deterministic) */
-    for (size_t j = 0; j < kept; ++j) {
-        const double *row = s + m->index[j] * lds;
-        for (size_t k = 0; k < d; ++k)
-            c[k] += m->w[j] * row[k];
+    /* Centre = per-coordinate midrange 0.5 min + 0.5 max: exact to one
+     * rounding, no overflow, and identical rows give u = 0 exactly (a mean
+     * would carry rounding error that the range check could mistake for
+     * spread). The check is on the half-range itself, computed without
+     * overflow. */
+    for (size_t k = 0; k < d; ++k) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t j = 0; j < kept; ++j) {
+            double x = s[m->index[j] * lds + k];
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+        c[k] = 0.5 * lo + 0.5 * hi;
+        double half = (0.5 * hi - 0.5 * lo) / beta;
+        if (!(half <= 1e150)) {
+            gcent__free(c);
+            gcent__mix_free(m);
+            return gcent__fail(ctx, GCENT_ERANGE,
+                               "beta = %g is too small for the spread of the samples "
+                               "(coordinate %zu: half-range / beta = %g > 1e150)",
+                               beta, k, half);
+        }
     }
     for (size_t j = 0; j < kept; ++j) {
         const double *row = s + m->index[j] * lds;
         for (size_t k = 0; k < d; ++k) {
             double diff = row[k] - c[k];
-            /* near DBL_MAX the difference can overflow while the scaled
-             * coordinate is moderate: then scale first */
+            /* near DBL_MAX the difference can round to infinity while the
+             * scaled coordinate is moderate: then scale first */
             double u = isfinite(diff) ? diff / beta : row[k] / beta - c[k] / beta;
-            if (!(fabs(u) <= 1e150)) {
-                gcent__free(c);
-                gcent__mix_free(m);
-                return gcent__fail(ctx, GCENT_ERANGE,
-                                   "beta = %g is too small for the spread of the samples "
-                                   "(scaled coordinate %g)", beta, u);
-            }
             m->ut[k * kept + j] = u;
         }
     }

@@ -23,7 +23,8 @@
  *   n = 0, d = 0, lds < d, beta <= 0, negative weights or a weight sum off 1;
  *   ::GCENT_EDOM for NaN or infinite beta, samples or weights; ::GCENT_ERANGE
  *   when n * lds overflows, or when beta is so small against the spread of
- *   the samples that a scaled coordinate (s - mean) / beta exceeds 1e150.
+ *   the samples that a half-range (max - min) / (2 beta) of a coordinate
+ *   exceeds 1e150 (identical rows never fail).
  * - The context is used by one thread at a time; the call itself runs on
  *   ::GCENT_OPT_THREADS threads and gives bit-identical results for any
  *   thread count.
