@@ -67,15 +67,13 @@ static int same_bits(double a, double b)
  * rounding stays far below 1e-14 even for thousands of bins. */
 static double ref_h_counts(const size_t *c, size_t K, size_t N)
 {
-    double h = 0.0, comp = 0.0;
+    gt_ksum h = {0.0, 0.0};
     for (size_t j = 0; j < K; ++j)
         if (c[j] > 0) {
-            double p = (double)c[j] / (double)N, x = p * log((double)N / (double)c[j]);
-            double t = h + x;
-            comp += fabs(h) >= x ? (h - t) + x : (x - t) + h;
-            h = t;
+            double p = (double)c[j] / (double)N;
+            gt_kadd(&h, p * log((double)N / (double)c[j])); /* p log(1/p) >= 0 */
         }
-    return h + comp;
+    return h.s + h.c;
 }
 
 static double h2(double p) /* entropy of the law (p, 1 - p), nats */
@@ -917,12 +915,6 @@ END_TEST
 
 /* ---- bad input ------------------------------------------------------------------- */
 
-static int one_line(const gcent_ctx *ctx)
-{
-    const char *m = gcent_ctx_errmsg(ctx);
-    return m != NULL && m[0] != '\0' && strchr(m, '\n') == NULL;
-}
-
 /* Both functions must return `expect`, leave a reason and no output. */
 static void expect_fail_h(gcent_ctx *ctx, const double *t, size_t n, size_t d, size_t ldt,
                           double w, int expect, const char *what)
@@ -932,7 +924,7 @@ static void expect_fail_h(gcent_ctx *ctx, const double *t, size_t n, size_t d, s
     ck_assert_msg(st == expect, "%s: gcent_binned_entropy = %d, expected %d", what, st,
                   expect);
     ck_assert_msg(h == SENTINEL, "%s: output written", what);
-    ck_assert_msg(one_line(ctx), "%s: no one-line reason", what);
+    ck_assert_msg(gt_one_line(ctx), "%s: no one-line reason", what);
 }
 
 static void expect_fail_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, size_t d,
@@ -943,7 +935,7 @@ static void expect_fail_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, 
     int st = gcent_binned_mi(ctx, t, m, k, d, ldt, labels, w, &ixt, &iyt);
     ck_assert_msg(st == expect, "%s: gcent_binned_mi = %d, expected %d", what, st, expect);
     ck_assert_msg(ixt == SENTINEL && iyt == SENTINEL, "%s: output written", what);
-    ck_assert_msg(one_line(ctx), "%s: no one-line reason", what);
+    ck_assert_msg(gt_one_line(ctx), "%s: no one-line reason", what);
 }
 
 START_TEST(test_bad_shapes)
@@ -961,7 +953,7 @@ START_TEST(test_bad_shapes)
     expect_fail_h(ctx, t, 3, 0, 2, 0.1, GCENT_EINVAL, "d = 0");
     expect_fail_h(ctx, t, 3, 2, 1, 0.1, GCENT_EINVAL, "ldt < d");
     ck_assert_int_eq(gcent_binned_entropy(ctx, t, 3, 2, 2, 0.1, NULL), GCENT_EINVAL);
-    ck_assert(one_line(ctx));
+    ck_assert(gt_one_line(ctx));
     expect_fail_mi(ctx, NULL, 3, 1, 2, 2, labels, 0.1, GCENT_EINVAL, "mi t NULL");
     expect_fail_mi(ctx, t, 0, 1, 2, 2, labels, 0.1, GCENT_EINVAL, "mi m = 0");
     expect_fail_mi(ctx, t, 3, 0, 2, 2, labels, 0.1, GCENT_EINVAL, "mi k = 0");
@@ -970,7 +962,7 @@ START_TEST(test_bad_shapes)
     iyt = SENTINEL;
     ck_assert_int_eq(gcent_binned_mi(ctx, t, 3, 1, 2, 2, labels, 0.1, NULL, &iyt),
                      GCENT_EINVAL);
-    ck_assert(iyt == SENTINEL && one_line(ctx));
+    ck_assert(iyt == SENTINEL && gt_one_line(ctx));
     /* sizes that overflow: m * k, and rows * stride * sizeof(double) */
     expect_fail_mi(ctx, t, SIZE_MAX / 2 + 1, 2, 1, 1, NULL, 0.1, GCENT_ERANGE, "m * k");
     expect_fail_mi(ctx, t, SIZE_MAX / 3, 5, 1, 1, NULL, 0.1, GCENT_ERANGE, "m * k (2)");
@@ -1134,8 +1126,7 @@ END_TEST
 Suite *suite_binned(void)
 {
     Suite *s = suite_create("binned");
-    TCase *tc = tcase_create("convention");
-    tcase_set_timeout(tc, 30);
+    TCase *tc = gt_tcase(s, "convention", 30);
     tcase_add_test(tc, test_edges_and_negatives);
     tcase_add_test(tc, test_signed_zero);
     tcase_add_test(tc, test_ieee_division);
@@ -1147,38 +1138,30 @@ Suite *suite_binned(void)
     tcase_add_test(tc, test_random_vs_reference);
     tcase_add_test(tc, test_origin);
     tcase_add_test(tc, test_origin_shift_identities);
-    suite_add_tcase(s, tc);
 
-    TCase *mi = tcase_create("mi");
-    tcase_set_timeout(mi, 30);
+    TCase *mi = gt_tcase(s, "mi", 30);
     tcase_add_test(mi, test_mi_hand);
     tcase_add_test(mi, test_mi_random_vs_reference);
     tcase_add_test(mi, test_mi_injective);
     tcase_add_test(mi, test_mi_draws_same_bin);
     tcase_add_test(mi, test_mi_draws_half_half);
     tcase_add_test(mi, test_mi_k1_equals_entropy);
-    suite_add_tcase(s, mi);
 
-    TCase *inv = tcase_create("invariance");
-    tcase_set_timeout(inv, 30);
+    TCase *inv = gt_tcase(s, "invariance", 30);
     tcase_add_test(inv, test_permutation);
     tcase_add_test(inv, test_threads_bitwise);
     tcase_add_test(inv, test_padding_not_read);
     tcase_add_test(inv, test_log_base);
-    suite_add_tcase(s, inv);
 
-    TCase *fr = tcase_create("fixed-range");
+    TCase *fr = gt_tcase(s, "fixed-range", 0);
     tcase_add_test(fr, test_fixed_range);
     tcase_add_test(fr, test_fixed_range_errors);
-    suite_add_tcase(s, fr);
 
-    TCase *err = tcase_create("errors");
-    tcase_set_timeout(err, 30);
+    TCase *err = gt_tcase(s, "errors", 30);
     tcase_add_test(err, test_bad_shapes);
     tcase_add_test(err, test_bad_width);
     tcase_add_test(err, test_bad_values);
     tcase_add_test(err, test_bin_overflow);
     tcase_add_test(err, test_progress_and_cancel);
-    suite_add_tcase(s, err);
     return s;
 }

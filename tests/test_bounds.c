@@ -5,17 +5,10 @@
 #include <string.h>
 #include "tests.h"
 
-#define PI 3.14159265358979323846
-
-static gcent_ctx *mkctx(int method, double draws, double seed)
-{
-    gcent_ctx *ctx = NULL;
-    ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, method), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, draws), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_SEED, seed), GCENT_OK);
-    return ctx;
-}
+/* The 1-D reference h(g) is gt_ref_h1 (tests/util.c, as in test_entropy.c):
+ * step beta/16 and beta/32 over [min c - 20 beta, max c + 20 beta], must agree
+ * to 1e-12 (spectral convergence for this smooth, Gaussian-decaying integrand).
+ * Random configurations come from gt_lcg01 (MMIX LCG, top 53 bits). */
 
 static void bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
                    const double *w, double beta, double *lo, double *up)
@@ -26,74 +19,6 @@ static void bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t l
                   gcent_ctx_errmsg(ctx));
     ck_assert_str_eq(gcent_ctx_errmsg(ctx), "");
     ck_assert(isfinite(*lo) && isfinite(*up));
-}
-
-static double hz(size_t d, double beta)
-{
-    return 0.5 * (double)d * (GCENT_TEST_LN2PIE + 2.0 * log(beta));
-}
-
-static double shannon(const double *w, size_t n)
-{
-    double h = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        double wi = w ? w[i] : 1.0 / (double)n;
-        if (wi > 0.0)
-            h -= wi * log(wi);
-    }
-    return h;
-}
-
-/* Small deterministic generator for random configurations (MMIX LCG, top
- * 53 bits): uniform in [0, 1). */
-static double unif(uint64_t *st)
-{
-    *st = *st * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(*st >> 11) / 9007199254740992.0;
-}
-
-/* The 1-D reference h(g) by the trapezoid rule (as in test_entropy.c):
- * step beta/16 and beta/32 over [min c - 20 beta, max c + 20 beta], must agree
- * to 1e-12 (spectral convergence for this smooth, Gaussian-decaying integrand). */
-static double ref_logg(double x, const double *c, const double *w, size_t n, double beta)
-{
-    double m = -INFINITY, sum = 0.0;
-    for (size_t j = 0; j < n; ++j)
-        if (w[j] > 0.0) {
-            double a = log(w[j]) - (x - c[j]) * (x - c[j]) / (2.0 * beta * beta);
-            m = a > m ? a : m;
-        }
-    for (size_t j = 0; j < n; ++j)
-        if (w[j] > 0.0)
-            sum += exp(log(w[j]) - (x - c[j]) * (x - c[j]) / (2.0 * beta * beta) - m);
-    return m + log(sum) - 0.5 * log(2.0 * PI * beta * beta);
-}
-
-static double ref_h1_step(const double *c, const double *w, size_t n, double beta, int div)
-{
-    double lo = c[0], hi = c[0];
-    for (size_t j = 1; j < n; ++j) {
-        lo = c[j] < lo ? c[j] : lo;
-        hi = c[j] > hi ? c[j] : hi;
-    }
-    lo -= 20.0 * beta;
-    hi += 20.0 * beta;
-    size_t npts = (size_t)ceil((hi - lo) / (beta / div));
-    double h = (hi - lo) / (double)npts, sum = 0.0;
-    for (size_t i = 0; i <= npts; ++i) {
-        double lg = ref_logg(lo + (double)i * h, c, w, n, beta);
-        double f = lg < -700.0 ? 0.0 : -exp(lg) * lg;
-        sum += (i == 0 || i == npts) ? 0.5 * f : f;
-    }
-    return sum * h;
-}
-
-static double ref_h1(const double *c, const double *w, size_t n, double beta)
-{
-    double a = ref_h1_step(c, w, n, beta, 16), b = ref_h1_step(c, w, n, beta, 32);
-    ck_assert_msg(fabs(a - b) <= 1e-12, "reference quadrature not converged: %.3g",
-                  fabs(a - b));
-    return b;
 }
 
 /* The documented closed forms, recomputed here for n = 5, d = 3 (with row
@@ -119,8 +44,8 @@ static void ref_bounds(const double *s, size_t n, size_t d, size_t lds, const do
             u -= wi * log(su);
         }
     }
-    *lo = hz(d, beta) + l;
-    *up = hz(d, beta) + u;
+    *lo = gt_hz(d, beta) + l;
+    *up = gt_hz(d, beta) + u;
 }
 
 START_TEST(test_bounds_closed_form)
@@ -132,7 +57,7 @@ START_TEST(test_bounds_closed_form)
         s[i * LDS + 3] = 1e300; /* padding: never read */
     const double w[N] = {0.1, 0.3, 0.2, 0.15, 0.25};
     const double betas[] = {0.3, 1.0, 2.5};
-    gcent_ctx *ctx = mkctx(0, 0, 0);
+    gcent_ctx *ctx = gt_ctx(0, 0, 0);
     for (size_t b = 0; b < 3; ++b)
         for (int wi = 0; wi < 2; ++wi) {
             const double *ww = wi ? w : NULL;
@@ -152,9 +77,9 @@ START_TEST(test_bounds_single)
 {
     const double s[12] = {0.5, -1.0, 2.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 3.0, 3.0, 3.0};
     const size_t ds[] = {1, 3, 12};
-    gcent_ctx *ctx = mkctx(0, 0, 0);
+    gcent_ctx *ctx = gt_ctx(0, 0, 0);
     for (size_t i = 0; i < 3; ++i) {
-        double lo, up, ref = hz(ds[i], 0.45);
+        double lo, up, ref = gt_hz(ds[i], 0.45);
         bounds(ctx, s, 1, ds[i], ds[i], NULL, 0.45, &lo, &up);
         ck_assert_double_eq_tol(lo, ref, 1e-12 * fmax(1.0, fabs(ref)));
         ck_assert_double_eq_tol(up, ref, 1e-12 * fmax(1.0, fabs(ref)));
@@ -170,7 +95,7 @@ START_TEST(test_bounds_far)
 {
     enum { K = 4 };
     const double w[K] = {0.5, 0.0, 0.3, 0.2}, beta = 0.2;
-    gcent_ctx *ctx = mkctx(0, 0, 0);
+    gcent_ctx *ctx = gt_ctx(0, 0, 0);
     for (size_t d = 1; d <= 3; d += 2) {
         double s[K * 3];
         for (size_t r = 0; r < K; ++r)
@@ -178,7 +103,7 @@ START_TEST(test_bounds_far)
                 s[r * d + k] = (k == 0) ? (double)r * 110.0 * beta : 0.3 * (double)k;
         for (int wi = 0; wi < 2; ++wi) {
             const double *ww = wi ? w : NULL;
-            double lo, up, ref = hz(d, beta) + shannon(ww, K);
+            double lo, up, ref = gt_hz(d, beta) + gt_shannon(ww, K);
             bounds(ctx, s, K, d, d, ww, beta, &lo, &up);
             ck_assert_double_eq_tol(lo, ref, 1e-12);
             ck_assert_double_eq_tol(up, ref, 1e-12);
@@ -195,27 +120,27 @@ END_TEST
 START_TEST(test_bounds_sandwich_1d)
 {
     uint64_t st = 42u;
-    gcent_ctx *ctx = mkctx(0, 0, 0);
+    gcent_ctx *ctx = gt_ctx(0, 0, 0);
     for (int t = 0; t < 200; ++t) {
-        size_t n = 1 + (size_t)(unif(&st) * 8.0);
+        size_t n = 1 + (size_t)(gt_lcg01(&st) * 8.0);
         double c[8], w[8], sum = 0.0;
-        double spread = pow(10.0, 2.0 * unif(&st) - 1.0);
-        double beta = pow(10.0, 2.0 * unif(&st) - 1.3);
+        double spread = pow(10.0, 2.0 * gt_lcg01(&st) - 1.0);
+        double beta = pow(10.0, 2.0 * gt_lcg01(&st) - 1.3);
         for (size_t i = 0; i < n; ++i) {
-            c[i] = spread * (2.0 * unif(&st) - 1.0);
-            w[i] = unif(&st) < 0.15 && i > 0 ? 0.0 : 0.05 + unif(&st);
+            c[i] = spread * (2.0 * gt_lcg01(&st) - 1.0);
+            w[i] = gt_lcg01(&st) < 0.15 && i > 0 ? 0.0 : 0.05 + gt_lcg01(&st);
             sum += w[i];
         }
         for (size_t i = 0; i < n; ++i)
             w[i] /= sum;
-        int uniform = unif(&st) < 0.3;
+        int uniform = gt_lcg01(&st) < 0.3;
         if (uniform)
             for (size_t i = 0; i < n; ++i)
                 w[i] = 1.0 / (double)n;
         double lo, up;
         bounds(ctx, c, n, 1, 1, uniform ? NULL : w, beta, &lo, &up);
-        double ref = ref_h1(c, w, n, beta);
-        double h0 = hz(1, beta), top = h0 + shannon(w, n);
+        double ref = gt_ref_h1(c, w, n, beta);
+        double h0 = gt_hz(1, beta), top = h0 + gt_shannon(w, n);
         ck_assert_msg(lo <= ref + 1e-11 && ref <= up + 1e-11,
                       "config %d (n=%zu beta=%g): %.15f <= %.15f <= %.15f fails", t, n, beta,
                       lo, ref, up);
@@ -233,16 +158,16 @@ END_TEST
 START_TEST(test_bounds_vs_mc)
 {
     uint64_t st = 7u;
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 256, 3);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 256, 3);
     const size_t ds[] = {2, 3, 5};
     for (int t = 0; t < 30; ++t) {
-        size_t d = ds[t % 3], n = 2 + (size_t)(unif(&st) * 11.0);
+        size_t d = ds[t % 3], n = 2 + (size_t)(gt_lcg01(&st) * 11.0);
         double s[12 * 5], w[12], sum = 0.0;
-        double beta = pow(10.0, unif(&st) - 0.7);
+        double beta = pow(10.0, gt_lcg01(&st) - 0.7);
         for (size_t i = 0; i < n * d; ++i)
-            s[i] = 2.0 * unif(&st) - 1.0;
+            s[i] = 2.0 * gt_lcg01(&st) - 1.0;
         for (size_t i = 0; i < n; ++i)
-            sum += (w[i] = 0.1 + unif(&st));
+            sum += (w[i] = 0.1 + gt_lcg01(&st));
         for (size_t i = 0; i < n; ++i)
             w[i] /= sum;
         const double *ww = (t & 1) ? w : NULL;
@@ -267,10 +192,10 @@ START_TEST(test_bounds_duplicates)
         s[2 * i + 1] = -0.5;
     }
     double lo, up;
-    gcent_ctx *ctx = mkctx(0, 0, 0);
+    gcent_ctx *ctx = gt_ctx(0, 0, 0);
     bounds(ctx, s, 6, 2, 2, NULL, 0.3, &lo, &up);
-    ck_assert_double_eq_tol(lo, hz(2, 0.3), 1e-12);
-    ck_assert_double_eq_tol(up, hz(2, 0.3), 1e-12);
+    ck_assert_double_eq_tol(lo, gt_hz(2, 0.3), 1e-12);
+    ck_assert_double_eq_tol(up, gt_hz(2, 0.3), 1e-12);
     gcent_ctx_free(ctx);
 }
 END_TEST
@@ -278,14 +203,12 @@ END_TEST
 Suite *suite_bounds(void)
 {
     Suite *s = suite_create("bounds");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 60);
+    TCase *tc = gt_tcase(s, "core", 60);
     tcase_add_test(tc, test_bounds_closed_form);
     tcase_add_test(tc, test_bounds_single);
     tcase_add_test(tc, test_bounds_far);
     tcase_add_test(tc, test_bounds_sandwich_1d);
     tcase_add_test(tc, test_bounds_vs_mc);
     tcase_add_test(tc, test_bounds_duplicates);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -1,23 +1,12 @@
 /* gcent_entropy / gcent_noise_entropy: closed forms, identities and the
  * Monte Carlo error model (gcent/entropy.h). Reference values that have no
- * closed form come from an independent 1-D quadrature written here. */
+ * closed form come from an independent 1-D quadrature in the tests
+ * (gt_ref_h1, tests/util.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
 
-#define PI 3.14159265358979323846
-
 /* ---- helpers ---------------------------------------------------------------- */
-
-static gcent_ctx *mkctx(int method, double draws, double seed)
-{
-    gcent_ctx *ctx = NULL;
-    ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, method), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, draws), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_SEED, seed), GCENT_OK);
-    return ctx;
-}
 
 static gcent_estimate run(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
                           const double *w, double beta)
@@ -31,74 +20,6 @@ static gcent_estimate run(gcent_ctx *ctx, const double *s, size_t n, size_t d, s
     return e;
 }
 
-/* h(Z) = (d/2) ln(2 pi e beta^2), in nats. */
-static double hz(size_t d, double beta)
-{
-    return 0.5 * (double)d * (GCENT_TEST_LN2PIE + 2.0 * log(beta));
-}
-
-static double shannon(const double *w, size_t n)
-{
-    double h = 0.0;
-    for (size_t i = 0; i < n; ++i)
-        if (w[i] > 0.0)
-            h -= w[i] * log(w[i]);
-    return h;
-}
-
-/* log g(x) of the 1-D mixture sum_j w_j N(x; c_j, beta^2), by log-sum-exp. */
-static double ref_logg(double x, const double *c, const double *w, size_t n, double beta)
-{
-    double m = -INFINITY;
-    for (size_t j = 0; j < n; ++j) {
-        double wj = w ? w[j] : 1.0 / (double)n;
-        if (wj > 0.0) {
-            double a = log(wj) - (x - c[j]) * (x - c[j]) / (2.0 * beta * beta);
-            if (a > m)
-                m = a;
-        }
-    }
-    double sum = 0.0;
-    for (size_t j = 0; j < n; ++j) {
-        double wj = w ? w[j] : 1.0 / (double)n;
-        if (wj > 0.0)
-            sum += exp(log(wj) - (x - c[j]) * (x - c[j]) / (2.0 * beta * beta) - m);
-    }
-    return m + log(sum) - 0.5 * log(2.0 * PI * beta * beta);
-}
-
-/* -int g log g by the composite trapezoid rule with step beta/div over
- * [min c - 20 beta, max c + 20 beta] (outside, g < e^-200). The integrand is
- * smooth and decays like a Gaussian, so the rule converges spectrally. */
-static double ref_h1_step(const double *c, const double *w, size_t n, double beta, int div)
-{
-    double lo = c[0], hi = c[0];
-    for (size_t j = 1; j < n; ++j) {
-        lo = c[j] < lo ? c[j] : lo;
-        hi = c[j] > hi ? c[j] : hi;
-    }
-    lo -= 20.0 * beta;
-    hi += 20.0 * beta;
-    size_t npts = (size_t)ceil((hi - lo) / (beta / div));
-    double h = (hi - lo) / (double)npts, sum = 0.0;
-    for (size_t i = 0; i <= npts; ++i) {
-        double lg = ref_logg(lo + (double)i * h, c, w, n, beta);
-        double f = lg < -700.0 ? 0.0 : -exp(lg) * lg;
-        sum += (i == 0 || i == npts) ? 0.5 * f : f;
-    }
-    return sum * h;
-}
-
-/* The reference, checked by halving the step (spectral convergence: the two
- * agree to rounding, ~1e-13). */
-static double ref_h1(const double *c, const double *w, size_t n, double beta)
-{
-    double a = ref_h1_step(c, w, n, beta, 16), b = ref_h1_step(c, w, n, beta, 32);
-    ck_assert_msg(fabs(a - b) <= 1e-12, "reference quadrature not converged: %.3g",
-                  fabs(a - b));
-    return b;
-}
-
 /* ---- tests -------------------------------------------------------------------- */
 
 /* The in-test reference itself, against closed forms: one centre gives h(Z);
@@ -106,21 +27,21 @@ static double ref_h1(const double *c, const double *w, size_t n, double beta)
 START_TEST(test_reference_self)
 {
     const double c1[1] = {0.3};
-    ck_assert_double_eq_tol(ref_h1(c1, NULL, 1, 0.7), hz(1, 0.7), 1e-12);
+    ck_assert_double_eq_tol(gt_ref_h1(c1, NULL, 1, 0.7), gt_hz(1, 0.7), 1e-12);
     const double c3[3] = {-50.0, 0.0, 70.0}, w3[3] = {0.2, 0.5, 0.3};
-    ck_assert_double_eq_tol(ref_h1(c3, w3, 3, 0.5), hz(1, 0.5) + shannon(w3, 3), 1e-12);
+    ck_assert_double_eq_tol(gt_ref_h1(c3, w3, 3, 0.5), gt_hz(1, 0.5) + gt_shannon(w3, 3), 1e-12);
 }
 END_TEST
 
 /* gcent_noise_entropy is the closed form (d/2) ln(2 pi e beta^2). */
 START_TEST(test_noise_entropy)
 {
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_AUTO, 0, 0);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_AUTO, 0, 0);
     const size_t ds[] = {1, 2, 3, 12, 1000};
     const double betas[] = {1e-3, 0.1, 1.0, 7.5};
     for (size_t i = 0; i < 5; ++i)
         for (size_t j = 0; j < 4; ++j) {
-            double h = NAN, ref = hz(ds[i], betas[j]);
+            double h = NAN, ref = gt_hz(ds[i], betas[j]);
             ck_assert_int_eq(gcent_noise_entropy(ctx, ds[i], betas[j], &h), GCENT_OK);
             ck_assert_double_eq_tol(h, ref, 1e-14 * fmax(1.0, fabs(ref)));
         }
@@ -140,13 +61,13 @@ START_TEST(test_single_centre)
         s[k] = 0.37 * k - 1.1;
     for (size_t i = 0; i < 3; ++i)
         for (size_t j = 0; j < 3; ++j) {
-            double ref = hz(ds[i], betas[j]);
-            gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 8, 5);
+            double ref = gt_hz(ds[i], betas[j]);
+            gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 8, 5);
             gcent_estimate e = run(mc, s, 1, ds[i], ds[i], NULL, betas[j]);
             ck_assert_double_eq_tol(e.value, ref, 1e-12 * fmax(1.0, fabs(ref)));
             ck_assert_double_le(e.se, 1e-12);
             gcent_ctx_free(mc);
-            gcent_ctx *au = mkctx(GCENT_METHOD_AUTO, 0, 0);
+            gcent_ctx *au = gt_ctx(GCENT_METHOD_AUTO, 0, 0);
             e = run(au, s, 1, ds[i], ds[i], NULL, betas[j]);
             ck_assert_double_eq_tol(e.value, ref, 1e-9);
             gcent_ctx_free(au);
@@ -170,9 +91,9 @@ START_TEST(test_far_apart)
         for (size_t r = 0; r < K; ++r)
             for (size_t k = 0; k < d; ++k) /* along a diagonal, 120 beta apart */
                 s[r * d + k] = (double)r * 120.0 * beta / sqrt((double)d) + 0.01 * (double)k;
-        double ref_eq = hz(d, beta) + log((double)K), ref_w = hz(d, beta) + shannon(w, K);
+        double ref_eq = gt_hz(d, beta) + log((double)K), ref_w = gt_hz(d, beta) + gt_shannon(w, K);
         for (int meth = 0; meth < 2; ++meth) {
-            gcent_ctx *ctx = mkctx(meth == 0 ? GCENT_METHOD_MC : GCENT_METHOD_AUTO, 4, 3);
+            gcent_ctx *ctx = gt_ctx(meth == 0 ? GCENT_METHOD_MC : GCENT_METHOD_AUTO, 4, 3);
             double tol = meth == 0 ? 1e-12 * fmax(1.0, fabs(ref_eq)) : 1e-9;
             gcent_estimate e = run(ctx, s, K, d, d, NULL, beta);
             ck_assert_double_eq_tol(e.value, ref_eq, tol);
@@ -195,13 +116,13 @@ START_TEST(test_two_centres)
     const double beta = 0.5;
     const double us[] = {0.3, 1.0, 2.5, 6.0}; /* in units of beta */
     const double wq[2] = {0.3, 0.7};
-    gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 4096, 11);
-    gcent_ctx *qu = mkctx(GCENT_METHOD_QUADRATURE, 0, 0);
+    gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 4096, 11);
+    gcent_ctx *qu = gt_ctx(GCENT_METHOD_QUADRATURE, 0, 0);
     for (size_t i = 0; i < 4; ++i)
         for (int wi = 0; wi < 2; ++wi) {
             const double c[2] = {0.2, 0.2 + us[i] * beta};
             const double *w = wi ? wq : NULL;
-            double ref = ref_h1(c, w, 2, beta);
+            double ref = gt_ref_h1(c, w, 2, beta);
             gcent_estimate e = run(mc, c, 2, 1, 1, w, beta);
             ck_assert_msg(e.se > 0.0, "u=%g: se = 0", us[i]);
             ck_assert_msg(fabs(e.value - ref) <= 4.0 * e.se,
@@ -241,7 +162,7 @@ START_TEST(test_gaussian_large_n)
         ref += 0.5 * (GCENT_TEST_LN2PIE + log(sig2[k] + beta * beta));
         prod *= 1.0 + sig2[k] / (beta * beta);
     }
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 2, 1);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 2, 1);
     gcent_estimate e = run(ctx, s, N, D, D, NULL, beta);
     double sd = sqrt(0.5 * D / N), bias = 2.0 * (prod - 1.0) / (2.0 * N);
     double tol = 4.0 * sd + bias + 4.0 * e.se;
@@ -259,8 +180,8 @@ END_TEST
 START_TEST(test_product_law)
 {
     const double beta = 0.8, c2[2] = {-1.0, 1.0};
-    double h1 = ref_h1(c2, NULL, 2, beta);
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 512, 21);
+    double h1 = gt_ref_h1(c2, NULL, 2, beta);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 512, 21);
     for (size_t d = 3; d <= 4; ++d) {
         size_t n = (size_t)1 << d;
         double s[16 * 4];
@@ -286,7 +207,7 @@ START_TEST(test_translation)
     double cs[5];
     for (int i = 0; i < 5; ++i)
         cs[i] = c[i] + 1e3;
-    gcent_ctx *qu = mkctx(GCENT_METHOD_QUADRATURE, 0, 0);
+    gcent_ctx *qu = gt_ctx(GCENT_METHOD_QUADRATURE, 0, 0);
     gcent_estimate a = run(qu, c, 5, 1, 1, NULL, 0.3), b = run(qu, cs, 5, 1, 1, NULL, 0.3);
     ck_assert_double_eq_tol(a.value, b.value, 1e-9);
     gcent_ctx_free(qu);
@@ -296,7 +217,7 @@ START_TEST(test_translation)
     gcent_rng_normals(3u, 9u, 0u, N * D, s);
     for (int i = 0; i < N * D; ++i)
         ss[i] = s[i] + 1e3;
-    gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 16, 77);
+    gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 16, 77);
     a = run(mc, s, N, D, D, NULL, 0.4);
     b = run(mc, ss, N, D, D, NULL, 0.4);
     ck_assert_double_eq_tol(a.value, b.value, 1e-9);
@@ -316,7 +237,7 @@ START_TEST(test_scaling)
     double s[N * D], sa[N * D];
     gcent_rng_normals(4u, 9u, 0u, N * D, s);
     const double beta = 0.35, as[] = {3.0, 0.25, 1e3, -0.25};
-    gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 16, 8);
+    gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 16, 8);
     gcent_estimate e = run(mc, s, N, D, D, NULL, beta);
     for (size_t t = 0; t < 4; ++t) {
         for (int i = 0; i < N * D; ++i)
@@ -342,8 +263,8 @@ START_TEST(test_quad_vs_mc)
     const double w1[6] = {0.1, 0.2, 0.1, 0.25, 0.25, 0.1};
     const double s2[7 * 2] = {0.0, 0.0,  0.1, 0.05, -0.05, 0.1, 1.2, 0.8,
                               1.25, 0.7, 1.1, 0.9,  -1.0, 1.5};
-    gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 20000, 31);
-    gcent_ctx *qu = mkctx(GCENT_METHOD_QUADRATURE, 0, 0);
+    gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 20000, 31);
+    gcent_ctx *qu = gt_ctx(GCENT_METHOD_QUADRATURE, 0, 0);
     struct { const double *s, *w; size_t n, d; double beta; } cases[] = {
         {s1, NULL, 6, 1, 0.3}, {s1, w1, 6, 1, 0.1}, {s2, NULL, 7, 2, 0.25},
         {s2, NULL, 7, 2, 0.6},
@@ -368,9 +289,9 @@ END_TEST
 START_TEST(test_auto_choice)
 {
     const double s[6] = {0.0, 0.4, 1.1, 0.3, -0.2, 0.5};
-    gcent_ctx *au = mkctx(GCENT_METHOD_AUTO, 0, 0);
-    gcent_ctx *qu = mkctx(GCENT_METHOD_QUADRATURE, 0, 0);
-    gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 0, 0);
+    gcent_ctx *au = gt_ctx(GCENT_METHOD_AUTO, 0, 0);
+    gcent_ctx *qu = gt_ctx(GCENT_METHOD_QUADRATURE, 0, 0);
+    gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 0, 0);
     gcent_estimate a = run(au, s, 3, 1, 1, NULL, 0.3), b = run(qu, s, 3, 1, 1, NULL, 0.3);
     ck_assert(memcmp(&a, &b, sizeof a) == 0);
     a = run(au, s, 3, 2, 2, NULL, 0.3);
@@ -431,7 +352,7 @@ static void ref_mc(const double *s, size_t n, size_t d, const double *w, double 
         e += w[i] * mean;
         var += w[i] * w[i] * v / k;
     }
-    *val = hz(d, beta) + hw - e;
+    *val = gt_hz(d, beta) + hw - e;
     *se = sqrt(var);
 }
 
@@ -446,7 +367,7 @@ START_TEST(test_mc_documented_estimator)
         size_t d = ds[t];
         double s[N * 3];
         gcent_rng_normals(6u, 2u, 0u, N * d, s);
-        gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, k, (double)seed);
+        gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, k, (double)seed);
         double rv, rse;
         ref_mc(s, N, d, w, 0.6, seed, k, &rv, &rse);
         gcent_estimate e = run(ctx, s, N, d, d, w, 0.6);
@@ -477,16 +398,16 @@ START_TEST(test_duplicates)
         s[2 * i] = 0.75;
         s[2 * i + 1] = -2.5;
     }
-    gcent_ctx *mc = mkctx(GCENT_METHOD_MC, 16, 1);
+    gcent_ctx *mc = gt_ctx(GCENT_METHOD_MC, 16, 1);
     gcent_estimate e = run(mc, s, N, 2, 2, NULL, 0.2);
-    ck_assert_double_eq_tol(e.value, hz(2, 0.2), 1e-12);
+    ck_assert_double_eq_tol(e.value, gt_hz(2, 0.2), 1e-12);
     ck_assert_double_le(e.se, 1e-12);
     e = run(mc, s, N, 1, 2, NULL, 0.2); /* d = 1 with stride 2 */
-    ck_assert_double_eq_tol(e.value, hz(1, 0.2), 1e-12);
+    ck_assert_double_eq_tol(e.value, gt_hz(1, 0.2), 1e-12);
     gcent_ctx_free(mc);
-    gcent_ctx *au = mkctx(GCENT_METHOD_AUTO, 0, 0);
+    gcent_ctx *au = gt_ctx(GCENT_METHOD_AUTO, 0, 0);
     e = run(au, s, N, 2, 2, NULL, 0.2);
-    ck_assert_double_eq_tol(e.value, hz(2, 0.2), 1e-9);
+    ck_assert_double_eq_tol(e.value, gt_hz(2, 0.2), 1e-9);
     gcent_ctx_free(au);
 }
 END_TEST
@@ -517,7 +438,7 @@ static void calibrate(const double *s, size_t n, double beta, double ref, double
     int inside = 0;
     double sumsq = 0.0, e2 = 0.0, s2 = 0.0;
     for (int sd = 0; sd < seeds; ++sd) {
-        gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, k, 1000 + sd);
+        gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, k, 1000 + sd);
         gcent_estimate e = run(ctx, s, n, 2, 2, NULL, beta);
         double err = e.value - ref;
         ck_assert_msg(e.se > 0.0, "seed %d: se = 0", 1000 + sd);
@@ -544,8 +465,8 @@ START_TEST(test_se_calibration)
         s25[2 * i] = c5[i % 5];
         s25[2 * i + 1] = c5[i / 5];
     }
-    const double ref4 = 2.0 * ref_h1(c2, NULL, 2, beta);
-    const double ref25 = 2.0 * ref_h1(c5, NULL, 5, beta);
+    const double ref4 = 2.0 * gt_ref_h1(c2, NULL, 2, beta);
+    const double ref25 = 2.0 * gt_ref_h1(c5, NULL, 5, beta);
     double cover, msq, ratio;
 
     calibrate(s4, 4, beta, ref4, 8, 200, &cover, &msq, &ratio);
@@ -574,7 +495,7 @@ START_TEST(test_log_base)
     const double s[8] = {0.0, 0.1, 0.5, -0.3, 1.2, 0.9, 0.2, 0.2};
     const double bases[] = {2.0, 10.0, 1.5};
     for (int meth = 1; meth <= 2; ++meth) {
-        gcent_ctx *ctx = mkctx(meth, 64, 9);
+        gcent_ctx *ctx = gt_ctx(meth, 64, 9);
         gcent_estimate en = run(ctx, s, 4, 2, 2, NULL, 0.4);
         double lo_n, up_n, hz_n;
         ck_assert_int_eq(gcent_entropy_bounds(ctx, s, 4, 2, 2, NULL, 0.4, &lo_n, &up_n),
@@ -611,8 +532,8 @@ START_TEST(test_seed)
 {
     double s[20 * 2];
     gcent_rng_normals(1u, 1u, 0u, 40, s);
-    gcent_ctx *a = mkctx(GCENT_METHOD_MC, 8, 5), *b = mkctx(GCENT_METHOD_MC, 8, 5);
-    gcent_ctx *c = mkctx(GCENT_METHOD_MC, 8, 6);
+    gcent_ctx *a = gt_ctx(GCENT_METHOD_MC, 8, 5), *b = gt_ctx(GCENT_METHOD_MC, 8, 5);
+    gcent_ctx *c = gt_ctx(GCENT_METHOD_MC, 8, 6);
     gcent_estimate ea = run(a, s, 20, 2, 2, NULL, 0.5), eb = run(b, s, 20, 2, 2, NULL, 0.5);
     gcent_estimate ec = run(c, s, 20, 2, 2, NULL, 0.5);
     ck_assert(memcmp(&ea, &eb, sizeof ea) == 0);
@@ -620,8 +541,8 @@ START_TEST(test_seed)
     gcent_ctx_free(a);
     gcent_ctx_free(b);
     gcent_ctx_free(c);
-    gcent_ctx *q1 = mkctx(GCENT_METHOD_QUADRATURE, 0, 5);
-    gcent_ctx *q2 = mkctx(GCENT_METHOD_QUADRATURE, 0, 6);
+    gcent_ctx *q1 = gt_ctx(GCENT_METHOD_QUADRATURE, 0, 5);
+    gcent_ctx *q2 = gt_ctx(GCENT_METHOD_QUADRATURE, 0, 6);
     ea = run(q1, s, 20, 1, 2, NULL, 0.5);
     eb = run(q2, s, 20, 1, 2, NULL, 0.5);
     ck_assert(memcmp(&ea, &eb, sizeof ea) == 0);
@@ -641,7 +562,7 @@ START_TEST(test_se_k1_skewed_weights)
     enum { SEEDS = 2000 };
     double sum = 0.0, sum2 = 0.0, se2 = 0.0;
     for (int seed = 0; seed < SEEDS; ++seed) {
-        gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 1, seed);
+        gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 1, seed);
         gcent_estimate e = run(ctx, s, 2, 1, 1, w, 1.0);
         sum += e.value;
         sum2 += e.value * e.value;
@@ -662,7 +583,7 @@ START_TEST(test_near_dbl_max)
 {
     const double s[2] = {1.5e308, -1.5e308}, w[2] = {0.9, 0.1};
     const double su[2] = {1.5, -1.5};
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_QUADRATURE, 16, 1);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_QUADRATURE, 16, 1);
     gcent_estimate big = run(ctx, s, 2, 1, 1, w, 1e308);
     gcent_estimate unit = run(ctx, su, 2, 1, 1, w, 1.0);
     ck_assert_double_eq_tol(big.value, unit.value + log(1e308), 1e-9);
@@ -673,8 +594,7 @@ END_TEST
 Suite *suite_entropy(void)
 {
     Suite *s = suite_create("entropy");
-    TCase *tc = tcase_create("closed-forms");
-    tcase_set_timeout(tc, 60);
+    TCase *tc = gt_tcase(s, "closed-forms", 60);
     tcase_add_test(tc, test_reference_self);
     tcase_add_test(tc, test_noise_entropy);
     tcase_add_test(tc, test_single_centre);
@@ -682,23 +602,18 @@ Suite *suite_entropy(void)
     tcase_add_test(tc, test_two_centres);
     tcase_add_test(tc, test_product_law);
     tcase_add_test(tc, test_duplicates);
-    suite_add_tcase(s, tc);
-    TCase *id = tcase_create("identities");
-    tcase_set_timeout(id, 60);
+    TCase *id = gt_tcase(s, "identities", 60);
     tcase_add_test(id, test_translation);
     tcase_add_test(id, test_scaling);
     tcase_add_test(id, test_quad_vs_mc);
     tcase_add_test(id, test_auto_choice);
     tcase_add_test(id, test_log_base);
     tcase_add_test(id, test_seed);
-    suite_add_tcase(s, id);
-    TCase *mc = tcase_create("monte-carlo");
-    tcase_set_timeout(mc, 120);
+    TCase *mc = gt_tcase(s, "monte-carlo", 120);
     tcase_add_test(mc, test_mc_documented_estimator);
     tcase_add_test(mc, test_gaussian_large_n);
     tcase_add_test(mc, test_se_calibration);
     tcase_add_test(mc, test_se_k1_skewed_weights);
     tcase_add_test(mc, test_near_dbl_max);
-    suite_add_tcase(s, mc);
     return s;
 }

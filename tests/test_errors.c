@@ -3,32 +3,12 @@
  * gcent_ctx_errmsg and prints nothing. Also the progress callback contract
  * (gcent/context.h): monotone done, fixed total, final done == total, and
  * cancellation with GCENT_ECANCELED. */
-#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "tests.h"
 
 #define SENTINEL (-12345.6789)
-
-static gcent_ctx *mkctx(int method, double draws, double seed)
-{
-    gcent_ctx *ctx = NULL;
-    ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, method), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, draws), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_SEED, seed), GCENT_OK);
-    return ctx;
-}
-
-static int one_line(const gcent_ctx *ctx)
-{
-    const char *m = gcent_ctx_errmsg(ctx);
-    return m != NULL && m[0] != '\0' && strchr(m, '\n') == NULL;
-}
 
 /* ---- one table of bad calls, shared by the checks and the no-print test ---- */
 
@@ -168,7 +148,7 @@ static outcome do_bad(gcent_ctx *ctx, const bad_call *b)
         o.untouched = h == SENTINEL;
     }
     if (!b->null_ctx)
-        o.msg_ok = one_line(ctx);
+        o.msg_ok = gt_one_line(ctx);
     return o;
 }
 
@@ -177,7 +157,7 @@ static outcome do_bad(gcent_ctx *ctx, const bad_call *b)
 START_TEST(test_bad_inputs)
 {
     init_data();
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 4, 1);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 4, 1);
     for (size_t i = 0; i < NBAD; ++i) {
         outcome o = do_bad(ctx, &bad_calls[i]);
         ck_assert_msg(o.status == bad_calls[i].expect, "%s: status %d (%s), expected %d",
@@ -202,16 +182,9 @@ END_TEST
 START_TEST(test_nothing_printed)
 {
     init_data();
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 4, 1);
-    char path[] = "/tmp/gcent-test-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    fflush(stdout);
-    fflush(stderr);
-    int save1 = dup(1), save2 = dup(2);
-    ck_assert(save1 >= 0 && save2 >= 0);
-    ck_assert_int_ge(dup2(fd, 1), 0);
-    ck_assert_int_ge(dup2(fd, 2), 0);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 4, 1);
+    gt_capture cap;
+    gt_capture_begin(&cap, "/tmp/gcent-test-XXXXXX");
     int statuses[NBAD];
     for (size_t i = 0; i < NBAD; ++i)
         statuses[i] = do_bad(ctx, &bad_calls[i]).status;
@@ -219,20 +192,11 @@ START_TEST(test_nothing_printed)
     int opt_st = gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, -1.0);
     opt_st |= gcent_ctx_set(ctx, (gcent_opt)999, 1.0);
     opt_st |= gcent_ctx_set(ctx, GCENT_OPT_LOG_BASE, NAN);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(save1, 1);
-    dup2(save2, 2);
-    close(save1);
-    close(save2);
-    struct stat stt;
-    ck_assert_int_eq(fstat(fd, &stt), 0);
-    close(fd);
-    unlink(path);
+    long long printed = gt_capture_end(&cap);
     for (size_t i = 0; i < NBAD; ++i)
         ck_assert_int_ne(statuses[i], GCENT_OK);
     ck_assert_int_ne(opt_st, GCENT_OK);
-    ck_assert_msg(stt.st_size == 0, "the library printed %lld bytes", (long long)stt.st_size);
+    ck_assert_msg(printed == 0, "the library printed %lld bytes", printed);
     gcent_ctx_free(ctx);
 }
 END_TEST
@@ -241,7 +205,7 @@ END_TEST
  * weights are legal. */
 START_TEST(test_weights_accepted)
 {
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 4, 1);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 4, 1);
     const double w1[4] = {0.25 + 5e-11, 0.25, 0.25, 0.25};
     const double w0[4] = {0.5, 0.0, 0.5, 0.0};
     gcent_estimate e;
@@ -268,7 +232,7 @@ START_TEST(test_padding_not_read)
         padded[i * LDS + D] = NAN;
     }
     for (int meth = 1; meth <= 2; ++meth) {
-        gcent_ctx *ctx = mkctx(meth, 8, 3);
+        gcent_ctx *ctx = gt_ctx(meth, 8, 3);
         gcent_estimate a, b;
         ck_assert_int_eq(gcent_entropy(ctx, packed, N, D, D, NULL, 0.4, &a), GCENT_OK);
         int st = gcent_entropy(ctx, padded, N, D, LDS, NULL, 0.4, &b);
@@ -286,7 +250,7 @@ START_TEST(test_padding_not_read)
     }
     /* and the last row's padding may be absent: d = 1 view of a stride-3
      * array whose last row is cut after its first value */
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 8, 3);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 8, 3);
     double cut[(N - 1) * LDS + 1], col[N];
     for (size_t i = 0; i < N; ++i) {
         col[i] = packed[i * D];
@@ -305,50 +269,6 @@ START_TEST(test_padding_not_read)
 END_TEST
 
 /* ---- progress ----------------------------------------------------------------- */
-
-typedef struct prog {
-    int calls;
-    uint64_t first_total, last_done, last_total;
-    int monotone, fixed_total, right_thread;
-    int mode;          /* 0: never cancel, 1: cancel at the first call, 2: at the
-                          first call with 0 < done < total */
-    int canceled;      /* the call at which we returned non-zero, 0 if none */
-    int after_cancel;  /* calls made after we asked to stop */
-    pthread_t caller;
-} prog;
-
-static void prog_init(prog *p, int mode)
-{
-    memset(p, 0, sizeof *p);
-    p->monotone = p->fixed_total = p->right_thread = 1;
-    p->mode = mode;
-    p->caller = pthread_self();
-}
-
-static int on_progress(void *user, uint64_t done, uint64_t total)
-{
-    prog *p = user;
-    if (p->canceled)
-        p->after_cancel++;
-    if (p->calls == 0)
-        p->first_total = total;
-    else {
-        if (done < p->last_done)
-            p->monotone = 0;
-        if (total != p->first_total)
-            p->fixed_total = 0;
-    }
-    if (!pthread_equal(pthread_self(), p->caller))
-        p->right_thread = 0;
-    p->calls++;
-    p->last_done = done;
-    p->last_total = total;
-    if (!p->canceled && (p->mode == 1 || (p->mode == 2 && done > 0 && done < total))) {
-        p->canceled = p->calls;
-        return 1;
-    }
-    return 0;
-}
 
 /* The three calls under test, on problems big enough for intermediate
  * reports (MC: 4000 x 4 x 4000 pairs; bounds: 4000^2 pairs x 2; quadrature:
@@ -380,13 +300,13 @@ START_TEST(test_progress_reports)
     double *s = malloc(PN * PD * sizeof *s);
     ck_assert_ptr_nonnull(s);
     gcent_rng_normals(5u, 5u, 0u, PN * PD, s);
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 4, 1);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 4, 1);
     ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 2), GCENT_OK);
     for (int which = 0; which < 3; ++which) {
-        prog p;
-        prog_init(&p, 0);
+        gt_prog p;
+        gt_prog_init(&p, 0);
         double out[2] = {SENTINEL, SENTINEL};
-        ck_assert_int_eq(gcent_ctx_set_progress(ctx, on_progress, &p), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set_progress(ctx, gt_on_progress, &p), GCENT_OK);
         int st = call(ctx, which, s, out);
         ck_assert_msg(st == GCENT_OK, "%s: %d %s", call_name[which], st, gcent_ctx_errmsg(ctx));
         ck_assert_msg(p.calls >= 1, "%s: callback never called", call_name[which]);
@@ -412,7 +332,7 @@ START_TEST(test_progress_cancel)
     double *s = malloc(PN * PD * sizeof *s);
     ck_assert_ptr_nonnull(s);
     gcent_rng_normals(5u, 5u, 0u, PN * PD, s);
-    gcent_ctx *ctx = mkctx(GCENT_METHOD_MC, 4, 1);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 4, 1);
     ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 2), GCENT_OK);
     for (int which = 0; which < 3; ++which) {
         double ref[2] = {0.0, 0.0};
@@ -421,9 +341,9 @@ START_TEST(test_progress_cancel)
         for (int mode = 1; mode <= 2; ++mode) {
             if (mode == 2 && which == 1)
                 continue; /* quadrature size not controlled enough for "midway" */
-            prog p;
-            prog_init(&p, mode);
-            ck_assert_int_eq(gcent_ctx_set_progress(ctx, on_progress, &p), GCENT_OK);
+            gt_prog p;
+            gt_prog_init(&p, mode);
+            ck_assert_int_eq(gcent_ctx_set_progress(ctx, gt_on_progress, &p), GCENT_OK);
             double out[2] = {SENTINEL, SENTINEL};
             int st = call(ctx, which, s, out);
             ck_assert_msg(p.canceled, "%s mode %d: no report to cancel at (%d reports)",
@@ -432,12 +352,12 @@ START_TEST(test_progress_cancel)
                           mode, st);
             ck_assert_msg(out[0] == SENTINEL && out[1] == SENTINEL,
                           "%s mode %d: output written", call_name[which], mode);
-            ck_assert_msg(one_line(ctx), "%s mode %d: errmsg \"%s\"", call_name[which], mode,
+            ck_assert_msg(gt_one_line(ctx), "%s mode %d: errmsg \"%s\"", call_name[which], mode,
                           gcent_ctx_errmsg(ctx));
             ck_assert_msg(p.after_cancel == 0, "%s mode %d: %d reports after the stop",
                           call_name[which], mode, p.after_cancel);
             /* still usable: a normal call gives the reference result */
-            prog_init(&p, 0);
+            gt_prog_init(&p, 0);
             double again[2] = {0.0, 0.0};
             ck_assert_int_eq(call(ctx, which, s, again), GCENT_OK);
             ck_assert_str_eq(gcent_ctx_errmsg(ctx), "");
@@ -453,17 +373,13 @@ END_TEST
 Suite *suite_errors(void)
 {
     Suite *s = suite_create("errors");
-    TCase *tc = tcase_create("bad-input");
-    tcase_set_timeout(tc, 30);
+    TCase *tc = gt_tcase(s, "bad-input", 30);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_nothing_printed);
     tcase_add_test(tc, test_weights_accepted);
     tcase_add_test(tc, test_padding_not_read);
-    suite_add_tcase(s, tc);
-    TCase *pr = tcase_create("progress");
-    tcase_set_timeout(pr, 60);
+    TCase *pr = gt_tcase(s, "progress", 60);
     tcase_add_test(pr, test_progress_reports);
     tcase_add_test(pr, test_progress_cancel);
-    suite_add_tcase(s, pr);
     return s;
 }

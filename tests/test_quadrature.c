@@ -46,33 +46,6 @@ static double quad(gcent_ctx *ctx, const double *s, size_t n, size_t d, const do
     return e.value;
 }
 
-static double hz(size_t d, double beta)
-{
-    return 0.5 * (double)d * (GCENT_TEST_LN2PIE + 2.0 * log(beta));
-}
-
-static double shannon(const double *w, size_t n)
-{
-    double h = 0.0;
-    for (size_t i = 0; i < n; ++i)
-        if (w[i] > 0.0)
-            h -= w[i] * log(w[i]);
-    return h;
-}
-
-/* Compensated sum. */
-typedef struct { double s, c; } ksum;
-
-static void kadd(ksum *k, double x)
-{
-    double t = k->s + x;
-    if (fabs(k->s) >= fabs(x))
-        k->c += (k->s - t) + x;
-    else
-        k->c += (x - t) + k->s;
-    k->s = t;
-}
-
 /* -int g log g of the 1-D mixture sum_j w_j N(c_j, beta^2) by the trapezoid
  * rule with step beta / div over [min c - 14 beta, max c + 14 beta], in the
  * caller's coordinates, log g by log-sum-exp. */
@@ -88,7 +61,7 @@ static double trap1(const double *c, const double *w, size_t n, double beta, dou
     size_t npts = (size_t)ceil((hi - lo) / (beta / div));
     double h = (hi - lo) / (double)npts;
     double lnorm = -0.5 * log(2.0 * PI * beta * beta);
-    ksum sum = {0.0, 0.0};
+    gt_ksum sum = {0.0, 0.0};
     for (size_t i = 0; i <= npts; ++i) {
         double x = lo + (double)i * h, m = -INFINITY, acc = 0.0;
         for (size_t j = 0; j < n; ++j) {
@@ -103,7 +76,7 @@ static double trap1(const double *c, const double *w, size_t n, double beta, dou
         }
         double lg = lnorm + m + log(acc);
         double f = lg < -740.0 ? 0.0 : -exp(lg) * lg;
-        kadd(&sum, (i == 0 || i == npts) ? 0.5 * f : f);
+        gt_kadd(&sum, (i == 0 || i == npts) ? 0.5 * f : f);
     }
     return (sum.s + sum.c) * h;
 }
@@ -138,13 +111,6 @@ static void rotate2(const double *s, size_t n, double th, double tx, double ty, 
         out[2 * i] = c * s[2 * i] - sn * s[2 * i + 1] + tx;
         out[2 * i + 1] = sn * s[2 * i] + c * s[2 * i + 1] + ty;
     }
-}
-
-/* Deterministic uniforms in [0, 1) (a 64-bit LCG; tests must not use rand). */
-static double lcg01(uint64_t *st)
-{
-    *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*st >> 11) * 0x1.0p-53;
 }
 
 /* ---- tests ---------------------------------------------------------------------- */
@@ -204,16 +170,16 @@ START_TEST(test_quad_single_centre)
                 double s1[2] = {locs[l], locs[l]};
                 double s2[4] = {locs[l], locs[l] - 0.5, locs[l], locs[l] - 0.5};
                 double h = quad(ctx, d == 1 ? s1 : s2, 2, d, NULL, betas[b]);
-                ck_assert_msg(fabs(h - hz(d, betas[b])) <= (d == 1 ? TOL1 : TOL2),
+                ck_assert_msg(fabs(h - gt_hz(d, betas[b])) <= (d == 1 ? TOL1 : TOL2),
                               "d=%zu beta=%g loc=%g: %.15g vs %.15g", d, betas[b],
-                              locs[l], h, hz(d, betas[b]));
+                              locs[l], h, gt_hz(d, betas[b]));
             }
     for (size_t d = 1; d <= 2; ++d) {
         double s[2] = {0.25, -3.0}, hu = NAN, err = NAN;
         gcent__mix m;
         ck_assert_int_eq(gcent__mix_init(ctx, &m, s, 1, d, d, NULL, 0.5), GCENT_OK);
         ck_assert_int_eq(gcent__entropy_quad(ctx, NULL, &m, 1e-11, &hu, &err), GCENT_OK);
-        ck_assert_double_eq_tol(hu, hz(d, 1.0), 1e-12);
+        ck_assert_double_eq_tol(hu, gt_hz(d, 1.0), 1e-12);
         ck_assert(err >= 0.0 && err <= 1e-10);
         gcent__mix_free(&m);
     }
@@ -242,7 +208,7 @@ START_TEST(test_quad_two_centres)
                 ck_assert_msg(fabs(h - r) <= TOL1, "D=%g beta=%g w1=%g: %.15g vs %.15g",
                               Ds[i], beta, ws[k][0], h, r);
                 if (Ds[i] >= 40.0)
-                    ck_assert_double_eq_tol(h, hz(1, beta) + shannon(ws[k], 2), TOL1);
+                    ck_assert_double_eq_tol(h, gt_hz(1, beta) + gt_shannon(ws[k], 2), TOL1);
             }
     gcent_ctx_free(ctx);
 }
@@ -322,7 +288,7 @@ START_TEST(test_quad_many_1d)
     double c[N];
     uint64_t st = 42;
     for (size_t i = 0; i < N; ++i)
-        c[i] = 2.0 * lcg01(&st) - 1.0;
+        c[i] = 2.0 * gt_lcg01(&st) - 1.0;
     const double betas[] = {1e-3, 0.02, 0.5};
     for (size_t b = 0; b < 3; ++b) {
         double h = quad(ctx, c, N, 1, NULL, betas[b]);
@@ -375,8 +341,8 @@ START_TEST(test_quad_rotation_2d)
     for (size_t b = 0; b < 3; ++b) {
         double h = quad(ctx, s, 6, 2, w, betas[b]);
         /* between no overlap (h(Z) + H(w)) and one Gaussian (h(Z)) */
-        ck_assert(h >= hz(2, betas[b]) - TOL2);
-        ck_assert(h <= hz(2, betas[b]) + shannon(w, 6) + TOL2);
+        ck_assert(h >= gt_hz(2, betas[b]) - TOL2);
+        ck_assert(h <= gt_hz(2, betas[b]) + gt_shannon(w, 6) + TOL2);
         for (size_t a = 0; a < 3; ++a) {
             double sr[12];
             rotate2(s, 6, angles[a], 0.5, -2.0, sr);
@@ -417,7 +383,7 @@ START_TEST(test_quad_threads_bitwise)
     double c[2 * N];
     uint64_t st = 7;
     for (size_t i = 0; i < 2 * N; ++i)
-        c[i] = 3.0 * lcg01(&st);
+        c[i] = 3.0 * gt_lcg01(&st);
     for (size_t d = 1; d <= 2; ++d) {
         double ref = NAN, se = NAN;
         const double threads[] = {1, 2, 4};
@@ -472,7 +438,7 @@ START_TEST(test_quad_progress)
     double s[40];
     uint64_t st = 3;
     for (int i = 0; i < 40; ++i)
-        s[i] = 4.0 * lcg01(&st);
+        s[i] = 4.0 * gt_lcg01(&st);
     for (size_t d = 1; d <= 2; ++d) {
         gcent_ctx *ctx = qctx(2);
         qprog p = {0, 0, 0, 0};
@@ -509,8 +475,7 @@ END_TEST
 Suite *suite_quadrature(void)
 {
     Suite *s = suite_create("quadrature");
-    TCase *tc = tcase_create("quadrature-1d");
-    tcase_set_timeout(tc, 120);
+    TCase *tc = gt_tcase(s, "quadrature-1d", 120);
     tcase_add_test(tc, test_quad_gauss_legendre);
     tcase_add_test(tc, test_quad_single_centre);
     tcase_add_test(tc, test_quad_two_centres);
@@ -519,18 +484,13 @@ Suite *suite_quadrature(void)
     tcase_add_test(tc, test_quad_translation);
     tcase_add_test(tc, test_quad_many_1d);
     tcase_add_test(tc, test_quad_log_base);
-    suite_add_tcase(s, tc);
-    TCase *t2 = tcase_create("quadrature-2d");
-    tcase_set_timeout(t2, 120);
+    TCase *t2 = gt_tcase(s, "quadrature-2d", 120);
     tcase_add_test(t2, test_quad_product_2d);
     tcase_add_test(t2, test_quad_rotation_2d);
     tcase_add_test(t2, test_quad_cluster_2d);
-    suite_add_tcase(s, t2);
-    TCase *t3 = tcase_create("quadrature-api");
-    tcase_set_timeout(t3, 120);
+    TCase *t3 = gt_tcase(s, "quadrature-api", 120);
     tcase_add_test(t3, test_quad_threads_bitwise);
     tcase_add_test(t3, test_quad_progress);
     tcase_add_test(t3, test_quad_d3_unsupported);
-    suite_add_tcase(s, t3);
     return s;
 }

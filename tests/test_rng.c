@@ -135,12 +135,10 @@ END_TEST
 Suite *suite_rng(void)
 {
     Suite *s = suite_create("rng");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 30);
+    TCase *tc = gt_tcase(s, "core", 30);
     tcase_add_test(tc, test_philox_kat);
     tcase_add_test(tc, test_normals_construction);
     tcase_add_test(tc, test_normals_windows);
     tcase_add_test(tc, test_normals_moments);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -390,7 +390,7 @@ END_TEST
 Suite *suite_status(void)
 {
     Suite *s = suite_create("status");
-    TCase *tc = tcase_create("core");
+    TCase *tc = gt_tcase(s, "core", 0);
     tcase_add_test(tc, test_status_values);
     tcase_add_test(tc, test_strerror);
     tcase_add_test(tc, test_version);
@@ -402,6 +402,5 @@ Suite *suite_status(void)
     tcase_add_test(tc, test_ctx_bad_values);
     tcase_add_test(tc, test_ctx_null);
     tcase_add_test(tc, test_ctx_reset);
-    suite_add_tcase(s, tc);
     return s;
 }

@@ -8,11 +8,7 @@
 
 static gcent_ctx *mkctx(int method, double draws, double seed, double threads)
 {
-    gcent_ctx *ctx = NULL;
-    ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, method), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, draws), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_SEED, seed), GCENT_OK);
+    gcent_ctx *ctx = gt_ctx(method, draws, seed);
     ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, threads), GCENT_OK);
     return ctx;
 }
@@ -153,12 +149,10 @@ END_TEST
 Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
-    TCase *tc = tcase_create("bitwise");
-    tcase_set_timeout(tc, 120);
+    TCase *tc = gt_tcase(s, "bitwise", 120);
     tcase_add_test(tc, test_threads_mc);
     tcase_add_test(tc, test_threads_quadrature);
     tcase_add_test(tc, test_threads_bounds);
     tcase_add_test(tc, test_concurrent_contexts);
-    suite_add_tcase(s, tc);
     return s;
 }

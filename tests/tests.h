@@ -4,7 +4,9 @@
 
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "gcent.h"
 
 #define GCENT_TEST_LN2PIE 2.8378770664093454836  /* ln(2 pi e) */
@@ -19,5 +21,63 @@ Suite *suite_errors(void);      /* tests/test_errors.c: every bad input, progres
 Suite *suite_threads(void);     /* tests/test_threads.c: bitwise equality over threads */
 Suite *suite_binned(void);      /* tests/test_binned.c: binned entropy and MI */
 Suite *suite_mi(void);          /* tests/test_mi.c: mutual information of noisy layers */
+
+/* Shared helpers (tests/util.c). */
+
+/* A context with the given method, MC draws and seed (asserts success). */
+gcent_ctx *gt_ctx(int method, double draws, double seed);
+/* 1 if gcent_ctx_errmsg(ctx) is one non-empty line. */
+int gt_one_line(const gcent_ctx *ctx);
+
+/* h(Z) = (d/2) ln(2 pi e beta^2), nats. */
+double gt_hz(size_t d, double beta);
+/* Shannon entropy (nats) of weights w[0..n-1]; w NULL means uniform. */
+double gt_shannon(const double *w, size_t n);
+
+/* The independent 1-D reference h(g) of g = sum_j w_j N(c_j, beta^2) (w NULL:
+ * uniform): log g by log-sum-exp; the trapezoid rule with step beta/div over
+ * [min c - 20 beta, max c + 20 beta]; gt_ref_h1 takes div = 32 and asserts it
+ * agrees with div = 16 to 1e-12. */
+double gt_ref_logg(double x, const double *c, const double *w, size_t n, double beta);
+double gt_ref_h1_step(const double *c, const double *w, size_t n, double beta, int div);
+double gt_ref_h1(const double *c, const double *w, size_t n, double beta);
+
+/* Compensated (Kahan-Babuska / Neumaier) sum: the value is s + c. */
+typedef struct gt_ksum { double s, c; } gt_ksum;
+void gt_kadd(gt_ksum *k, double x);
+
+/* Deterministic uniforms in [0, 1) (MMIX 64-bit LCG, top 53 bits; tests must
+ * not use rand). */
+double gt_lcg01(uint64_t *st);
+
+/* Progress recorder for gcent_ctx_set_progress (user = gt_prog *). */
+typedef struct gt_prog {
+    int calls;
+    uint64_t first_total, last_done, last_total;
+    int monotone, fixed_total; /* done never decreased, total never changed */
+    int right_thread;          /* every report from the thread of gt_prog_init */
+    int finals;                /* reports with done == total */
+    int last_is_final;         /* the last report had done == total */
+    int mode;                  /* 0: never cancel, 1: cancel at the first report,
+                                  2: at the first report with 0 < done < total */
+    int canceled;              /* the report at which we returned non-zero, 0 if none */
+    int after_cancel;          /* reports after we asked to stop */
+    pthread_t caller;
+} gt_prog;
+void gt_prog_init(gt_prog *p, int mode);
+int gt_on_progress(void *user, uint64_t done, uint64_t total);
+
+/* stdout and stderr redirected to a temporary file (mkstemp template tmpl);
+ * gt_capture_end restores them, removes the file and returns its size. */
+typedef struct gt_capture {
+    char path[64];
+    int fd, save1, save2;
+} gt_capture;
+void gt_capture_begin(gt_capture *c, const char *tmpl);
+long long gt_capture_end(gt_capture *c);
+
+/* A test case named name added to s, with the given timeout in seconds
+ * (<= 0: Check's default). */
+TCase *gt_tcase(Suite *s, const char *name, double timeout);
 
 #endif
