@@ -591,6 +591,27 @@ START_TEST(test_near_dbl_max)
 }
 END_TEST
 
+/* Identical rows have no spread, so every beta > 0 is valid and h = h(Z)
+ * (review finding: a rounded mean made n = 6, 8.. fail with ERANGE at
+ * beta = 1e-170, and rows at DBL_MAX fail at beta = 1). */
+START_TEST(test_identical_rows_tiny_beta)
+{
+    double s[40];
+    for (size_t n = 1; n <= 40; ++n) {
+        for (size_t i = 0; i < n; ++i)
+            s[i] = 0.7;
+        gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 2, 3);
+        gcent_estimate e = run(ctx, s, n, 1, 1, NULL, 1e-170);
+        ck_assert_double_eq_tol(e.value, gt_hz(1, 1e-170), 1e-12);
+        for (size_t i = 0; i < n; ++i)
+            s[i] = 1.7976931348623157e308;
+        e = run(ctx, s, n, 1, 1, NULL, 1.0);
+        ck_assert_double_eq_tol(e.value, gt_hz(1, 1.0), 1e-12);
+        gcent_ctx_free(ctx);
+    }
+}
+END_TEST
+
 Suite *suite_entropy(void)
 {
     Suite *s = suite_create("entropy");
@@ -615,5 +636,6 @@ Suite *suite_entropy(void)
     tcase_add_test(mc, test_se_calibration);
     tcase_add_test(mc, test_se_k1_skewed_weights);
     tcase_add_test(mc, test_near_dbl_max);
+    tcase_add_test(mc, test_identical_rows_tiny_beta);
     return s;
 }

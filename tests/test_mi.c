@@ -1312,6 +1312,35 @@ START_TEST(test_progress_cancel)
 }
 END_TEST
 
+/* Quadrature path: the conditional mixtures report progress as they are
+ * integrated (review finding: each counted as one unit and could not be
+ * cancelled for seconds at large k). With m = 2 inputs of k = 300 rows, the
+ * engine splits every mixture of 300 rows or more into the same number of
+ * units, so the whole call has 3 times the units of h(T) alone, and the
+ * callback runs more often than the old one-report-per-input scheme allowed
+ * (units of h(T) + m + 1), i.e. also inside the conditional terms. */
+START_TEST(test_progress_quadrature_conditionals)
+{
+    enum { M = 2, K = 300 };
+    double s[M * K];
+    gcent_rng_normals(9u, 2u, 0u, M * K, s);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_QUADRATURE, 1, 1);
+    gt_prog p;
+    gt_prog_init(&p, 0);
+    ck_assert_int_eq(gcent_ctx_set_progress(ctx, gt_on_progress, &p), GCENT_OK);
+    gcent_layer_mi full;
+    ck_assert_int_eq(gcent_mi_layer(ctx, s, 1, M * K, 1, 1, NULL, 0.3, &full), GCENT_OK);
+    uint64_t units_h = p.last_total; /* m = 1: only h(T) is integrated */
+    gt_prog_init(&p, 0);
+    gcent_layer_mi r;
+    ck_assert_int_eq(gcent_mi_layer(ctx, s, M, K, 1, 1, NULL, 0.3, &r), GCENT_OK);
+    ck_assert_msg(p.last_total == 3 * units_h, "total %llu, h(T) alone %llu",
+                  (unsigned long long)p.last_total, (unsigned long long)units_h);
+    ck_assert_msg(p.calls > (int)units_h + M + 1, "%d callbacks", p.calls);
+    gcent_ctx_free(ctx);
+}
+END_TEST
+
 Suite *suite_mi(void)
 {
     Suite *s = suite_create("mi");
@@ -1320,6 +1349,7 @@ Suite *suite_mi(void)
     tcase_add_test(tc, test_single_neuron_quadrature);
     tcase_add_test(tc, test_single_neuron_mc);
     tcase_add_test(tc, test_two_layer_chain);
+    tcase_add_test(tc, test_progress_quadrature_conditionals);
     TCase *id = gt_tcase(s, "identities", 60);
     tcase_add_test(id, test_independent_exact);
     tcase_add_test(id, test_independent_in_law);
