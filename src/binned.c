@@ -267,6 +267,18 @@ static int check_width(gcent_ctx *ctx, double width)
     return GCENT_OK;
 }
 
+/* Shape, width, then finiteness (padding never read). */
+static int check_input(gcent_ctx *ctx, const double *t, size_t n, size_t d, size_t ldt,
+                       double width)
+{
+    int st = gcent__check_shape(ctx, t, n, d, ldt);
+    if (st == GCENT_OK)
+        st = check_width(ctx, width);
+    if (st == GCENT_OK)
+        st = gcent__check_finite(ctx, t, n, d, ldt);
+    return st;
+}
+
 static uint64_t group_units(size_t n)
 {
     return 2 * (uint64_t)((n + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK) + 1;
@@ -286,11 +298,7 @@ int gcent__binned_entropy_masked(gcent_ctx *ctx, const double *t, size_t n, size
     gcent__clear(ctx);
     if (out == NULL)
         return gcent__fail(ctx, GCENT_EINVAL, "gcent_binned_entropy: out is NULL");
-    int st = gcent__check_shape(ctx, t, n, d, ldt);
-    if (st == GCENT_OK)
-        st = check_width(ctx, width);
-    if (st == GCENT_OK)
-        st = gcent__check_finite(ctx, t, n, d, ldt);
+    int st = check_input(ctx, t, n, d, ldt, width);
     if (st != GCENT_OK)
         return st;
     grid g = {t, n, d, ldt, ctx->bin_origin, width, hash_mask};
@@ -413,11 +421,7 @@ int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, size_t 
     if (ovf)
         return gcent__fail(ctx, GCENT_ERANGE, "gcent_binned_mi: m * k = %zu * %zu overflows",
                            m, k);
-    int st = gcent__check_shape(ctx, t, n, d, ldt);
-    if (st == GCENT_OK)
-        st = check_width(ctx, width);
-    if (st == GCENT_OK)
-        st = gcent__check_finite(ctx, t, n, d, ldt);
+    int st = check_input(ctx, t, n, d, ldt, width);
     if (st != GCENT_OK)
         return st;
     const int want_y = labels != NULL && iyt != NULL;
