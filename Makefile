@@ -52,7 +52,7 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-.PHONY: all static shared check check-abi check-asan examples demo docs install uninstall clean
+.PHONY: all static shared check check-abi check-asan check-alloc examples demo docs install uninstall clean
 
 all: static shared
 
@@ -97,6 +97,17 @@ build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.
 	@mkdir -p build/asan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
 	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
+
+# Allocation-failure injection: the library from source with its allocation
+# hook counting (never in the installed library), under ASan/LSan.
+build/alloc/alloc-fail: $(SRCS) src/internal.h $(HDRS) tests/alloc/alloc_fail.c
+	@mkdir -p build/alloc
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
+	    -DGCENT_TEST_ALLOC_HOOK $(ASAN_FLAGS) -o $@ $(SRCS) tests/alloc/alloc_fail.c \
+	    $(CHECK_LIBS) $(LIB_LIBS)
+
+check-alloc: build/alloc/alloc-fail
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/alloc/alloc-fail
 
 check-asan: build/asan/gcent-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

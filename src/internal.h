@@ -55,6 +55,12 @@ GCENT__HIDDEN size_t gcent__nthreads(const gcent_ctx *ctx);
 GCENT__HIDDEN void *gcent__malloc(size_t size);
 GCENT__HIDDEN void *gcent__calloc(size_t count, size_t size);
 GCENT__HIDDEN void gcent__free(void *p);
+#ifdef GCENT_TEST_ALLOC_HOOK
+/* Test build only: fail allocation number fail_at (1-based; 0 = never) from
+ * now on, and count the allocations attempted. */
+void gcent__test_alloc_reset(unsigned long long fail_at);
+unsigned long long gcent__test_alloc_count(void);
+#endif
 /* count * size, or 0 with *ovf = 1 on overflow. */
 GCENT__HIDDEN size_t gcent__mul(size_t count, size_t size, int *ovf);
 

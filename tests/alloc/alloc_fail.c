@@ -1,0 +1,145 @@
+/* Allocation-failure injection (make check-alloc).
+ *
+ * Built with the library compiled from source with -DGCENT_TEST_ALLOC_HOOK
+ * and AddressSanitizer (LeakSanitizer reports any leak when a test's process
+ * exits). For every public function that allocates, a scenario first runs
+ * the call with no failure, recording its result and the number N of
+ * allocations it makes; then for every k = 1..N it fails the k-th allocation
+ * and checks that the call returns GCENT_ENOMEM, leaves its outputs untouched
+ * (byte for byte), leaves a one-line message, and that the same context then
+ * gives the reference result bit for bit. One worker thread, so that the
+ * order of allocations is deterministic. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gcent.h"
+#include "internal.h"
+
+/* A scenario: run the call on ctx, writing its outputs into out (nbytes). */
+typedef int (*call_fn)(gcent_ctx *ctx, void *out);
+
+static unsigned long long total_calls, total_sites;
+
+static void exercise(const char *name, call_fn fn, size_t nbytes, int method)
+{
+    gcent_ctx *ctx = NULL;
+    gcent__test_alloc_reset(0);
+    ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
+    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 1), GCENT_OK);
+    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, method), GCENT_OK);
+    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, 3), GCENT_OK);
+    unsigned char ref[256], out[256], sentinel[256];
+    ck_assert(nbytes <= sizeof ref);
+    memset(sentinel, 0xA5, sizeof sentinel);
+
+    gcent__test_alloc_reset(0);
+    ck_assert_msg(fn(ctx, ref) == GCENT_OK, "%s: %s", name, gcent_ctx_errmsg(ctx));
+    unsigned long long n = gcent__test_alloc_count();
+    ck_assert_msg(n > 0, "%s makes no allocation", name);
+    for (unsigned long long k = 1; k <= n; ++k) {
+        memcpy(out, sentinel, nbytes);
+        gcent__test_alloc_reset(k);
+        int st = fn(ctx, out);
+        ck_assert_msg(st == GCENT_ENOMEM, "%s, allocation %llu of %llu failed: status %d",
+                      name, k, n, st);
+        ck_assert_msg(memcmp(out, sentinel, nbytes) == 0, "%s, k = %llu: output written",
+                      name, k);
+        const char *msg = gcent_ctx_errmsg(ctx);
+        ck_assert_msg(msg[0] != '\0' && strchr(msg, '\n') == NULL, "%s, k = %llu: message '%s'",
+                      name, k, msg);
+        gcent__test_alloc_reset(0); /* the context is still usable */
+        ck_assert_int_eq(fn(ctx, out), GCENT_OK);
+        ck_assert_msg(memcmp(out, ref, nbytes) == 0, "%s, k = %llu: result changed", name, k);
+        ++total_calls;
+    }
+    total_sites += n;
+    gcent_ctx_free(ctx);
+}
+
+/* ---- inputs ---------------------------------------------------------------------------- */
+
+#define N1 40
+static double s1[N1 * 3];
+static int lab[N1];
+
+static void init_inputs(void)
+{
+    gcent_rng_normals(3, 1, 0, N1 * 3, s1);
+    for (size_t i = 0; i < N1; ++i)
+        lab[i] = (int)(i % 3) - 1;
+}
+
+static int c_entropy_d3(gcent_ctx *c, void *o) { return gcent_entropy(c, s1, N1, 3, 3, NULL, 0.5, o); }
+static int c_entropy_d1(gcent_ctx *c, void *o) { return gcent_entropy(c, s1, N1, 1, 3, NULL, 0.5, o); }
+static int c_entropy_d2(gcent_ctx *c, void *o) { return gcent_entropy(c, s1, 12, 2, 3, NULL, 0.5, o); }
+static int c_bounds(gcent_ctx *c, void *o)
+{
+    double *b = o;
+    return gcent_entropy_bounds(c, s1, N1, 3, 3, NULL, 0.5, &b[0], &b[1]);
+}
+static int c_mi_labels(gcent_ctx *c, void *o) { return gcent_mi_layer(c, s1, 10, 4, 2, 3, lab, 0.5, o); }
+static int c_mi_nolabels(gcent_ctx *c, void *o) { return gcent_mi_layer(c, s1, 10, 4, 3, 3, NULL, 0.5, o); }
+static int c_mi_quad(gcent_ctx *c, void *o) { return gcent_mi_layer(c, s1, 6, 3, 1, 3, lab, 0.5, o); }
+static int c_binned(gcent_ctx *c, void *o) { return gcent_binned_entropy(c, s1, N1, 3, 3, 0.7, o); }
+static int c_binned_mi(gcent_ctx *c, void *o)
+{
+    double *b = o;
+    return gcent_binned_mi(c, s1, 10, 4, 3, 3, lab, 0.7, &b[0], &b[1]);
+}
+static int c_binned_collide(gcent_ctx *c, void *o)
+{
+    return gcent__binned_entropy_masked(c, s1, N1, 3, 3, 0.7, 0, o);
+}
+
+START_TEST(test_alloc_failures)
+{
+    init_inputs();
+    exercise("gcent_entropy MC d=3", c_entropy_d3, sizeof(gcent_estimate), GCENT_METHOD_MC);
+    exercise("gcent_entropy quadrature d=1", c_entropy_d1, sizeof(gcent_estimate),
+             GCENT_METHOD_QUADRATURE);
+    exercise("gcent_entropy quadrature d=2", c_entropy_d2, sizeof(gcent_estimate),
+             GCENT_METHOD_QUADRATURE);
+    exercise("gcent_entropy AUTO d=1", c_entropy_d1, sizeof(gcent_estimate), GCENT_METHOD_AUTO);
+    exercise("gcent_entropy_bounds", c_bounds, 2 * sizeof(double), GCENT_METHOD_AUTO);
+    exercise("gcent_mi_layer MC labels", c_mi_labels, sizeof(gcent_layer_mi), GCENT_METHOD_MC);
+    exercise("gcent_mi_layer MC no labels", c_mi_nolabels, sizeof(gcent_layer_mi),
+             GCENT_METHOD_MC);
+    exercise("gcent_mi_layer quadrature", c_mi_quad, sizeof(gcent_layer_mi),
+             GCENT_METHOD_QUADRATURE);
+    exercise("gcent_mi_layer AUTO", c_mi_quad, sizeof(gcent_layer_mi), GCENT_METHOD_AUTO);
+    exercise("gcent_binned_entropy", c_binned, sizeof(double), GCENT_METHOD_AUTO);
+    exercise("gcent_binned_mi", c_binned_mi, 2 * sizeof(double), GCENT_METHOD_AUTO);
+    exercise("binned, every hash colliding", c_binned_collide, sizeof(double),
+             GCENT_METHOD_AUTO);
+    printf("allocation-failure injection: %llu allocations failed one at a time, "
+           "%llu failing calls, all GCENT_ENOMEM with outputs untouched\n",
+           total_sites, total_calls);
+}
+END_TEST
+
+START_TEST(test_ctx_create_failure)
+{
+    gcent_ctx *ctx = (gcent_ctx *)&ctx; /* sentinel */
+    gcent__test_alloc_reset(1);
+    ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_ENOMEM);
+    ck_assert(ctx == (gcent_ctx *)&ctx);
+    gcent__test_alloc_reset(0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("alloc");
+    TCase *tc = tcase_create("inject");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_alloc_failures);
+    tcase_add_test(tc, test_ctx_create_failure);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK); /* the summary line is printed by this process */
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
