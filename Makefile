@@ -52,7 +52,7 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-.PHONY: all static shared check check-abi check-asan check-alloc examples demo docs install uninstall clean
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage examples demo docs install uninstall clean
 
 all: static shared
 
@@ -93,14 +93,14 @@ check: $(TEST_BIN) check-abi
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (library and tests from source, every finding fatal).
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h
+build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h Makefile
 	@mkdir -p build/asan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
 	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
 
 # Allocation-failure injection: the library from source with its allocation
 # hook counting (never in the installed library), under ASan/LSan.
-build/alloc/alloc-fail: $(SRCS) src/internal.h $(HDRS) tests/alloc/alloc_fail.c
+build/alloc/alloc-fail: $(SRCS) src/internal.h $(HDRS) tests/alloc/alloc_fail.c Makefile
 	@mkdir -p build/alloc
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
 	    -DGCENT_TEST_ALLOC_HOOK $(ASAN_FLAGS) -o $@ $(SRCS) tests/alloc/alloc_fail.c \
@@ -109,9 +109,86 @@ build/alloc/alloc-fail: $(SRCS) src/internal.h $(HDRS) tests/alloc/alloc_fail.c
 check-alloc: build/alloc/alloc-fail
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/alloc/alloc-fail
 
+# Thread safety: many contexts used at once by several application threads,
+# each with the library's own worker threads, under ThreadSanitizer.
+# (-DGCENT_NO_CLONES: TSan cannot run the ifunc resolvers of the kernel clones,
+# which the loader calls before TSan is initialised; every clone computes the
+# same bits, so the plain kernel stands for them.)
+TSAN_FLAGS := -O1 -g -fsanitize=thread -DGCENT_NO_CLONES
+build/tsan/concurrent: $(SRCS) src/internal.h $(HDRS) tests/tsan/concurrent.c Makefile
+	@mkdir -p build/tsan
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(CHECK_CFLAGS) \
+	    $(TSAN_FLAGS) -o $@ $(SRCS) tests/tsan/concurrent.c $(CHECK_LIBS) $(LIB_LIBS)
+
+check-tsan: build/tsan/concurrent
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/concurrent
+
 check-asan: build/asan/gcent-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    build/asan/gcent-tests
+
+# Line and branch coverage of src/*.c with gcov alone (no lcov/gcovr): the
+# library from source with --coverage -O0, one object per source file under
+# build/coverage/obj (where its .gcno/.gcda go), linked into the suite and
+# into the allocation-failure binary. Both share those objects -- built with
+# -DGCENT_TEST_ALLOC_HOOK, whose counter never fails an allocation unless a
+# test asks it to -- so their counts add up in the same .gcda files. The test
+# sources are not instrumented. GCENT_NO_CLONES: one mixture kernel, not its
+# target_clones. The .gcov files are left in build/coverage/gcov.
+COV_DIR    := build/coverage
+COV_OBJS   := $(patsubst src/%.c,$(COV_DIR)/obj/%.o,$(SRCS))
+COV_CFLAGS := -O0 -g --coverage -fprofile-update=atomic -DGCENT_NO_CLONES -DGCENT_TEST_ALLOC_HOOK
+COV_TEST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(CHECK_CFLAGS) -O0 -g
+COV_TOP    ?= 10
+
+$(COV_DIR)/obj/%.o: src/%.c src/internal.h $(HDRS)
+	@mkdir -p $(COV_DIR)/obj
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(COV_CFLAGS) -c $< -o $@
+
+$(COV_DIR)/gcent-tests: $(COV_OBJS) $(TEST_SRCS) tests/tests.h
+	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ $(TEST_SRCS) $(COV_OBJS) \
+	    $(LDFLAGS) --coverage $(CHECK_LIBS) $(LIB_LIBS)
+
+$(COV_DIR)/alloc-fail: $(COV_OBJS) tests/alloc/alloc_fail.c
+	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ tests/alloc/alloc_fail.c $(COV_OBJS) \
+	    $(LDFLAGS) --coverage $(CHECK_LIBS) $(LIB_LIBS)
+
+coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail
+	@rm -f $(COV_DIR)/obj/*.gcda
+	@rm -rf $(COV_DIR)/gcov && mkdir -p $(COV_DIR)/gcov
+	@st=0; \
+	echo "== $(COV_DIR)/gcent-tests"; $(COV_DIR)/gcent-tests || st=1; \
+	echo "== $(COV_DIR)/alloc-fail"; $(COV_DIR)/alloc-fail || st=1; \
+	cd $(COV_DIR)/gcov && \
+	for s in $(SRCS); do gcov -b -c -o ../obj $(CURDIR)/$$s; done > gcov.log 2>&1; \
+	echo; \
+	awk ' \
+	    /^File / { f = $$2; gsub(/\x27/, "", f); keep = (f ~ /(^|\/)src\/[^\/]+\.c$$/); \
+	               if (keep) { sub(/.*\//, "", f); name = f; order[++n] = f; } next } \
+	    !keep { next } \
+	    function cnt(l,  p, t) { p = l; sub(/.*:/, "", p); sub(/%.*/, "", p); \
+	                             t = l; sub(/.* of /, "", t); return int(p * t / 100 + 0.5) } \
+	    function tot(l,  t) { t = l; sub(/.* of /, "", t); return t + 0 } \
+	    /^Lines executed:/      { lt[name] = tot($$0); lc[name] = cnt($$0) } \
+	    /^Branches executed:/   { bt[name] = tot($$0); be[name] = cnt($$0) } \
+	    /^Taken at least once:/ { bk[name] = cnt($$0) } \
+	    function pc(a, b) { return b ? sprintf("%6.1f%%", 100 * a / b) : "     -" } \
+	    END { fmt = "%-14s %6s %6s %7s   %6s %7s %7s\n"; \
+	          printf fmt, "file", "lines", "hit", "line%", "branch", "exec%", "taken%"; \
+	          for (i = 1; i <= n; i++) { f = order[i]; \
+	              printf fmt, f, lt[f], lc[f], pc(lc[f], lt[f]), bt[f] + 0, pc(be[f], bt[f]), pc(bk[f], bt[f]); \
+	              L += lt[f]; LC += lc[f]; B += bt[f]; BE += be[f]; BK += bk[f] } \
+	          printf fmt, "TOTAL", L, LC, pc(LC, L), B, pc(BE, B), pc(BK, B) }' gcov.log; \
+	echo; echo "Largest runs of unexecuted lines (blank/non-code lines inside a run allowed; all in $(COV_DIR)/gcov/*.gcov):"; \
+	for g in *.c.gcov; do awk -v F="src/$${g%.gcov}" -F: ' \
+	    { c = $$1; gsub(/ /, "", c); ln = $$2 + 0 } \
+	    ln == 0 { next } \
+	    c == "#####" || c == "=====" { if (!s) s = ln; e = ln; k++; next } \
+	    c == "-" { next } \
+	    { if (s) print k, F ":" s "-" e; s = 0; k = 0 } \
+	    END { if (s) print k, F ":" s "-" e }' $$g; done \
+	  | sort -k1,1nr -k2 | head -n $(COV_TOP) | awk '{ printf "  %4d lines  %s\n", $$1, $$2 }'; \
+	exit $$st
 
 # Only gcent_* (and the version nodes) may leave the shared object, and the
 # list must equal the committed one.
