@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
+#include "internal.h" /* gcent__parallel */
+#include <stdatomic.h>
 
 static gcent_ctx *mkctx(int method, double draws, double seed, double threads)
 {
@@ -146,6 +148,48 @@ START_TEST(test_concurrent_contexts)
 }
 END_TEST
 
+/* The parallel runner stops at the first failing chunk and returns its
+ * status, whatever the number of workers; chunks after it may or may not
+ * have run, but no chunk runs twice, and a run without failure runs every
+ * chunk exactly once. */
+typedef struct {
+    atomic_int runs[64];
+    size_t fail_at; /* SIZE_MAX: never */
+} par_arg;
+
+static int par_chunk(void *arg, size_t chunk, size_t worker)
+{
+    par_arg *a = arg;
+    (void)worker;
+    atomic_fetch_add(&a->runs[chunk], 1);
+    return chunk == a->fail_at ? GCENT_ENOMEM : GCENT_OK;
+}
+
+START_TEST(test_parallel_runner)
+{
+    for (size_t workers = 1; workers <= 4; ++workers) {
+        par_arg a;
+        for (int i = 0; i < 64; ++i)
+            atomic_init(&a.runs[i], 0);
+        a.fail_at = SIZE_MAX;
+        ck_assert_int_eq(gcent__parallel(NULL, 64, workers, par_chunk, &a), GCENT_OK);
+        for (int i = 0; i < 64; ++i)
+            ck_assert_int_eq(atomic_load(&a.runs[i]), 1);
+        for (int i = 0; i < 64; ++i)
+            atomic_init(&a.runs[i], 0);
+        a.fail_at = 5;
+        ck_assert_int_eq(gcent__parallel(NULL, 64, workers, par_chunk, &a), GCENT_ENOMEM);
+        ck_assert_int_eq(atomic_load(&a.runs[5]), 1);
+        for (int i = 0; i < 64; ++i)
+            ck_assert_int_le(atomic_load(&a.runs[i]), 1);
+        if (workers == 1) /* one worker takes chunks in order: none after 5 */
+            for (int i = 6; i < 64; ++i)
+                ck_assert_int_eq(atomic_load(&a.runs[i]), 0);
+    }
+    ck_assert_int_eq(gcent__parallel(NULL, 0, 2, par_chunk, NULL), GCENT_OK);
+}
+END_TEST
+
 Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
@@ -154,5 +198,6 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_threads_quadrature);
     tcase_add_test(tc, test_threads_bounds);
     tcase_add_test(tc, test_concurrent_contexts);
+    tcase_add_test(tc, test_parallel_runner);
     return s;
 }
