@@ -26,24 +26,12 @@ static size_t chunks_of(size_t n, size_t per)
     return (n + per - 1) / per;
 }
 
-/* Per-worker scratch: kernel block buffer, query, noise vector. */
-typedef struct {
-    double *mem;
-    size_t stride;
-} scratch;
-
 double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *stride)
 {
     *stride = GCENT__MIX_BLOCK + 2 * d;
     int ovf = 0;
     size_t bytes = gcent__mul(gcent__mul(nworkers, *stride, &ovf), sizeof(double), &ovf);
     return ovf ? NULL : gcent__malloc(bytes);
-}
-
-static int scratch_alloc(scratch *sc, size_t nworkers, size_t d)
-{
-    sc->mem = gcent__scratch_alloc(nworkers, d, &sc->stride);
-    return sc->mem ? GCENT_OK : GCENT_ENOMEM;
 }
 
 void gcent__mc_reduce(const double *w, double *mean, double *m2, size_t n, uint32_t draws,
@@ -73,6 +61,21 @@ void gcent__mc_reduce(const double *w, double *mean, double *m2, size_t n, uint3
     *se_out = sqrt(var > 0.0 ? var : 0.0);
 }
 
+int gcent__use_quadrature(const gcent_ctx *ctx, const gcent__mix *m, double terms,
+                          int *quad)
+{
+    *quad = ctx->method == GCENT_METHOD_QUADRATURE;
+    if (ctx->method != GCENT_METHOD_AUTO || m->d > 2)
+        return GCENT_OK;
+    double mc_pairs = (double)ctx->draws * (double)m->n * (double)m->n;
+    double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0; /* 2^27 */
+    double cost = 0.0;
+    int st = gcent__entropy_quad_cost(m, &cost);
+    if (st == GCENT_OK)
+        *quad = terms * cost <= budget;
+    return st;
+}
+
 /* ---- Monte Carlo ------------------------------------------------------------ */
 
 typedef struct {
@@ -82,7 +85,8 @@ typedef struct {
     uint32_t tag;
     uint32_t draws;
     size_t per_chunk;
-    scratch sc;
+    double *scr; /* per-worker scratch, stride doubles each */
+    size_t stride;
     double *mean; /* n: mean over draws of log R_i */
     double *m2;   /* n: sum of squared deviations over draws */
 } mc_job;
@@ -92,7 +96,7 @@ static int mc_chunk(void *arg, size_t chunk, size_t worker)
     mc_job *jb = arg;
     const gcent__mix *m = jb->m;
     const size_t d = m->d;
-    double *buf = jb->sc.mem + worker * jb->sc.stride;
+    double *buf = jb->scr + worker * jb->stride;
     double *q = buf + GCENT__MIX_BLOCK;
     double *z = q + d;
     size_t i0 = chunk * jb->per_chunk;
@@ -144,7 +148,9 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
 
     jb.mean = gcent__malloc(n * sizeof(double));
     jb.m2 = gcent__malloc(n * sizeof(double));
-    int st = (jb.mean && jb.m2) ? scratch_alloc(&jb.sc, nworkers, m->d) : GCENT_ENOMEM;
+    int st = (jb.mean && jb.m2) ? GCENT_OK : GCENT_ENOMEM;
+    if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, m->d, &jb.stride)) == NULL)
+        st = GCENT_ENOMEM;
     if (st == GCENT_OK)
         st = gcent__parallel(p, nchunks, nworkers, mc_chunk, &jb);
     if (st == GCENT_OK) {
@@ -154,7 +160,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     }
     gcent__free(jb.mean);
     gcent__free(jb.m2);
-    gcent__free(jb.sc.mem);
+    gcent__free(jb.scr);
     return st;
 }
 
@@ -163,7 +169,8 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
 typedef struct {
     const gcent__mix *m;
     size_t per_chunk;
-    scratch sc;
+    double *scr; /* per-worker scratch, stride doubles each */
+    size_t stride;
     double *lo; /* n: w_i log R_i with a = 1/8 */
     double *hi; /* n: w_i log R_i with a = 1/2 */
 } bounds_job;
@@ -172,7 +179,7 @@ static int bounds_chunk(void *arg, size_t chunk, size_t worker)
 {
     bounds_job *jb = arg;
     const gcent__mix *m = jb->m;
-    double *buf = jb->sc.mem + worker * jb->sc.stride;
+    double *buf = jb->scr + worker * jb->stride;
     double *q = buf + GCENT__MIX_BLOCK;
     size_t i0 = chunk * jb->per_chunk;
     size_t i1 = i0 + jb->per_chunk < m->n ? i0 + jb->per_chunk : m->n;
@@ -233,17 +240,11 @@ int gcent_entropy(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t ld
     const double hz = noise_entropy_nats(d, beta);
     double h = hz, err = 0.0;
     if (m.n > 1) {
-        int quad = ctx->method == GCENT_METHOD_QUADRATURE;
-        if (ctx->method == GCENT_METHOD_AUTO && d <= 2) {
-            double mc_pairs = (double)ctx->draws * (double)m.n * (double)m.n;
-            double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0; /* 2^27 */
-            double cost = 0.0;
-            st = gcent__entropy_quad_cost(&m, &cost);
-            if (st != GCENT_OK) {
-                gcent__mix_free(&m);
-                return gcent__fail(ctx, st, "gcent_entropy: out of memory (n = %zu)", n);
-            }
-            quad = cost <= budget;
+        int quad = 0;
+        st = gcent__use_quadrature(ctx, &m, 1.0, &quad);
+        if (st != GCENT_OK) {
+            gcent__mix_free(&m);
+            return gcent__fail(ctx, st, "gcent_entropy: out of memory (n = %zu)", n);
         }
         gcent__progress p;
         if (quad) {
@@ -301,7 +302,9 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     gcent__progress_init(&p, ctx, nchunks);
     jb.lo = gcent__malloc(m.n * sizeof(double));
     jb.hi = gcent__malloc(m.n * sizeof(double));
-    st = (jb.lo && jb.hi) ? scratch_alloc(&jb.sc, nworkers, d) : GCENT_ENOMEM;
+    st = (jb.lo && jb.hi) ? GCENT_OK : GCENT_ENOMEM;
+    if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, d, &jb.stride)) == NULL)
+        st = GCENT_ENOMEM;
     if (st == GCENT_OK)
         st = gcent__parallel(&p, nchunks, nworkers, bounds_chunk, &jb);
     if (st == GCENT_OK)
@@ -316,7 +319,7 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     }
     gcent__free(jb.lo);
     gcent__free(jb.hi);
-    gcent__free(jb.sc.mem);
+    gcent__free(jb.scr);
     gcent__mix_free(&m);
     if (st != GCENT_OK)
         return st;

@@ -257,6 +257,11 @@ GCENT__HIDDEN uint64_t gcent__entropy_quad_units(const gcent__mix *m);
 /* Predicted (node, centre) pairs of the quadrature; used by METHOD_AUTO.
  * Returns GCENT_OK or GCENT_ENOMEM (never a silently different estimate). */
 GCENT__HIDDEN int gcent__entropy_quad_cost(const gcent__mix *m, double *cost);
+/* The METHOD rule: QUADRATURE -> 1, MC -> 0; AUTO -> 1 when d <= 2 and
+ * terms * (predicted quadrature cost of m) <= max(2^27, draws * n^2).
+ * Returns GCENT_OK or GCENT_ENOMEM (no message). */
+GCENT__HIDDEN int gcent__use_quadrature(const gcent_ctx *ctx, const gcent__mix *m,
+                                        double terms, int *quad);
 
 /* Gauss-Legendre nodes and weights on [-1, 1] (Golub-Welsch via LAPACKE).
  * Returns GCENT_OK, GCENT_EINVAL (npts = 0 or NULL), GCENT_ERANGE (npts too

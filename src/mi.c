@@ -321,18 +321,12 @@ int gcent_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d
         return st;
     }
     const int with_y = labels != NULL;
-    int quad = ctx->method == GCENT_METHOD_QUADRATURE;
-    if (ctx->method == GCENT_METHOD_AUTO && d <= 2) {
-        /* the conditional mixtures together cost at most about as much as
-         * h(T) for each of the two MIs: predict 3 times the cost of h(T) */
-        double mc_pairs = (double)ctx->draws * (double)n * (double)n;
-        double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0;
-        double cost = 0.0;
-        st = gcent__entropy_quad_cost(&mx, &cost);
-        if (st != GCENT_OK)
-            gcent__fail(ctx, st, "gcent_mi_layer: out of memory (n = %zu)", n);
-        quad = 3.0 * cost <= budget;
-    }
+    /* the conditional mixtures together cost at most about as much as h(T)
+     * for each of the two MIs: predict 3 times the cost of h(T) */
+    int quad = 0;
+    st = gcent__use_quadrature(ctx, &mx, 3.0, &quad);
+    if (st != GCENT_OK)
+        gcent__fail(ctx, st, "gcent_mi_layer: out of memory (n = %zu)", n);
     double e[3] = {0, 0, 0}, se[3] = {0, 0, 0};
     const double hz = 0.5 * (double)d * (GCENT__LN2PI + 1.0); /* h(Z) at unit noise */
     if (st == GCENT_OK && quad) {
