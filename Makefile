@@ -261,7 +261,7 @@ examples:
 
 DEMO_OUT ?= $(CURDIR)/build/demo
 demo: examples
-	examples/entropy_demo --out $(DEMO_OUT)
+	examples/single_neuron --out $(DEMO_OUT)
 
 # ---- documentation ---------------------------------------------------------------
 docs:
