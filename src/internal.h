@@ -290,6 +290,7 @@ typedef struct gcent__query {
     double skip_lw;
     size_t own_seg;
     double own;
+    size_t *blocks;     /* if not NULL: += blocks evaluated (not pruned) */
 } gcent__query;
 
 /* The three slot sums (terms below e^flush count 0; with pruning, blocks
@@ -319,7 +320,7 @@ static inline double gcent__pack_logratio(const gcent__pack *P, const gcent__mix
                                           const double *q, double a, double shift,
                                           size_t i, double *buf)
 {
-    gcent__query Q = {q, a, shift, P->pos[i], -INFINITY, SIZE_MAX, -1.0};
+    gcent__query Q = {q, a, shift, P->pos[i], -INFINITY, SIZE_MAX, -1.0, NULL};
     double s[3];
     if (gcent__pack_sums(P, &Q, s) > GCENT__PK_EMAX)
         return gcent__mix_logratio(m, q, a, shift, i, buf);

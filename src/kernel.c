@@ -36,15 +36,21 @@ typedef struct {
     double v[8];
 } gcent__v8;
 
-#define P_MAP2(a, b, expr)                                                                   \
-    __extension__({                                                                          \
-        gcent__v8 pr_, pa_ = (a), pb_ = (b);                                                 \
-        for (int pl_ = 0; pl_ < 8; ++pl_) {                                                  \
-            double px_ = pa_.v[pl_], py_ = pb_.v[pl_];                                       \
-            pr_.v[pl_] = (expr);                                                             \
+#define P_BINARY(name, expr)                                                                 \
+    static inline gcent__v8 name(gcent__v8 a, gcent__v8 b)                                   \
+    {                                                                                        \
+        for (int l = 0; l < 8; ++l) {                                                        \
+            double x = a.v[l], y = b.v[l];                                                   \
+            a.v[l] = (expr);                                                                 \
         }                                                                                    \
-        pr_;                                                                                 \
-    })
+        return a;                                                                            \
+    }
+P_BINARY(p_add, x + y)
+P_BINARY(p_sub, x - y)
+P_BINARY(p_mul, x * y)
+/* as the x86 max/min instructions: the second operand unless a > b (a < b) */
+P_BINARY(p_max, x > y ? x : y)
+P_BINARY(p_min, x < y ? x : y)
 
 static inline gcent__v8 p_load(const double *p)
 {
@@ -100,12 +106,11 @@ static inline gcent__v8 p_pow2k(gcent__v8 t)
 #define vd gcent__v8
 #define V_LOAD(p) p_load(p)
 #define V_SET1(x) p_set1(x)
-#define V_ADD(a, b) P_MAP2(a, b, px_ + py_)
-#define V_SUB(a, b) P_MAP2(a, b, px_ - py_)
-#define V_MUL(a, b) P_MAP2(a, b, px_ * py_)
-/* as the x86 max/min instructions: the second operand unless a > b (a < b) */
-#define V_MAX(a, b) P_MAP2(a, b, px_ > py_ ? px_ : py_)
-#define V_MIN(a, b) P_MAP2(a, b, px_ < py_ ? px_ : py_)
+#define V_ADD(a, b) p_add(a, b)
+#define V_SUB(a, b) p_sub(a, b)
+#define V_MUL(a, b) p_mul(a, b)
+#define V_MAX(a, b) p_max(a, b)
+#define V_MIN(a, b) p_min(a, b)
 #define V_FMA(a, b, c) p_fma(a, b, c)
 #define V_FNMA(a, b, c) p_fnma(a, b, c)
 #define V_KEEP_GE(e, t, y) p_keep_ge(e, t, y)

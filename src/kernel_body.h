@@ -129,6 +129,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
      * 1e-12 against its rounding. */
     const double lim = P->box ? -(P->logtol + Q->shift) : INFINITY;
     const size_t bskip = Q->skip == SIZE_MAX ? SIZE_MAX : Q->skip / GCENT__PK_BLK;
+    size_t evaluated = 0;
     double lwtmp[GCENT__PK_BLK];
     for (size_t s = 0; s < P->nseg; ++s) {
         const int split = s == Q->own_seg;
@@ -154,6 +155,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
             }
             const size_t j = b * GCENT__PK_BLK;
             const double *lw = P->lw + j;
+            ++evaluated;
             if (b == bskip) {
                 for (size_t l = 0; l < GCENT__PK_BLK; ++l)
                     lwtmp[l] = lw[l];
@@ -174,6 +176,8 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
             }
         }
     }
+    if (Q->blocks)
+        *Q->blocks += evaluated;
     double lane[8];
     for (int c = 0; c < 3; ++c) {
         V_STORE(lane, acc[c]);
