@@ -59,12 +59,13 @@ all: static shared
 static: $(STLIB)
 shared: $(SHLIB)
 
-build/obj/%.o: src/%.c src/internal.h $(HDRS) | build/obj
+build/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS) | build/obj
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 
 # The mixture kernel is always vectorised (-O3 after the user's CFLAGS); it
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
 build/obj/mixture.o: KERNEL_CFLAGS = -O3
+build/obj/kernel.o: KERNEL_CFLAGS = -O3
 
 build/obj build/tests lib:
 	mkdir -p $@
