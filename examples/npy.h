@@ -31,9 +31,11 @@
  * non-finite values is the caller's business). Byte order is decoded
  * explicitly, so the reader also works on big-endian hosts.
  *
- * API (all return 0 on success, -1 on error with a one-line reason in err,
- * errlen bytes, always NUL-terminated when errlen > 0; on error *out is left
- * untouched):
+ * API (all return 0 on success, -1 on error with a one-line reason in err;
+ * err may be NULL; otherwise errlen > 0 bytes of it are used, always
+ * NUL-terminated, "" on success; on error *out is left untouched, on success
+ * the caller owns out->data and releases it with npy_free; npy_load's
+ * messages start with "PATH: "):
  *   npy_parse(buf, len, out, err, errlen)    float32/float64 from memory
  *   npy_parse_ex(buf, len, accept, out, ...) accept = NPY_ACCEPT_FLOAT and/or
  *                                            NPY_ACCEPT_INT
@@ -197,7 +199,7 @@ static inline int npy__size(npy__cursor *c, size_t *v, char *err, size_t errlen)
     }
     if (c->p < c->end && (*c->p == 'L' || *c->p == 'l'))
         ++c->p;
-    if (c->p < c->end && npy__is_ident(*c->p)) {
+    if (c->p < c->end && (npy__is_ident(*c->p) || *c->p == '.')) {
         npy__err(err, errlen, "header: shape must be a tuple of integers");
         return -1;
     }
@@ -257,19 +259,11 @@ static inline int npy__dtype(const unsigned char *s, size_t n, unsigned accept, 
 {
     char shown[200];
     npy__show(shown, sizeof shown, s, n);
-    if (n < 3 || n > 5 || strchr("<>|=", s[0]) == NULL) {
+    if (n < 2 || strchr("<>|=", s[0]) == NULL) {
         npy__err(err, errlen, "unsupported dtype '%s'", shown);
         return -1;
     }
     char k = (char)s[1];
-    size_t size = 0;
-    for (size_t i = 2; i < n; ++i) {
-        if (s[i] < '0' || s[i] > '9') {
-            npy__err(err, errlen, "unsupported dtype '%s'", shown);
-            return -1;
-        }
-        size = size * 10 + (size_t)(s[i] - '0');
-    }
     const char *what = NULL;
     switch (k) {
     case 'O': what = "object arrays (pickled Python objects)"; break;
@@ -279,10 +273,22 @@ static inline int npy__dtype(const unsigned char *s, size_t n, unsigned accept, 
     case 'M': case 'm': what = "dates and time deltas"; break;
     default: break;
     }
+    if (what != NULL) {
+        npy__err(err, errlen, "dtype '%s' is not supported: %s", shown, what);
+        return -1;
+    }
+    size_t size = 0;
+    for (size_t i = 2; i < n; ++i) {
+        if (n > 5 || s[i] < '0' || s[i] > '9') {
+            npy__err(err, errlen, "unsupported dtype '%s'", shown);
+            return -1;
+        }
+        size = size * 10 + (size_t)(s[i] - '0');
+    }
     int ok_size = (k == 'f' && (size == 4 || size == 8)) ||
                   ((k == 'i' || k == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
                   (k == 'b' && size == 1);
-    if (what == NULL && k == 'f' && !ok_size)
+    if (k == 'f' && !ok_size)
         what = size == 2 ? "float16 (convert with a.astype(np.float32))"
                          : "floats of this size (only float32 and float64)";
     if (what == NULL && !ok_size)
@@ -305,8 +311,8 @@ static inline int npy__dtype(const unsigned char *s, size_t n, unsigned accept, 
         return -1;
     }
     if (k != 'f' && !(accept & NPY_ACCEPT_INT)) {
-        npy__err(err, errlen, "dtype '%s' is an integer type; float32 or float64 is expected "
-                 "here (a.astype(np.float64))", shown);
+        npy__err(err, errlen, "dtype '%s' is not a floating-point type; float32 or float64 is "
+                 "expected here (a.astype(np.float64))", shown);
         return -1;
     }
     *kind = k;
@@ -607,6 +613,8 @@ static inline int npy_load_ex(const char *path, unsigned accept, npy_array *out,
     unsigned char *buf = NULL;
     size_t len = 0;
     char msg[512];
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
     if (path == NULL || out == NULL) {
         npy__err(err, errlen, "no path or no output");
         return -1;
