@@ -190,7 +190,10 @@ static void put_str(const char *s)
             putchar((int)c);
             ++p;
         } else {
-            size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+            size_t n = c >= 0xf0 && c < 0xf5   ? 4  /* lead bytes of 4-, 3-, 2-byte forms */
+                       : c >= 0xe0 && c < 0xf0 ? 3
+                       : c >= 0xc2 && c < 0xe0 ? 2
+                                               : 0;
             size_t j = 1;
             while (n > 0 && j < n && (p[j] & 0xc0) == 0x80)
                 ++j;
