@@ -227,9 +227,8 @@ static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, si
 
 /* ---- the packed kernel: fused distance + exp-sum, pruned ------------------ */
 
-/* Centres per pruning block (two 8-lane vectors) and blocks per superblock. */
+/* Centres per block (two 8-lane vectors): the unit of pruning. */
 #define GCENT__PK_BLK 16
-#define GCENT__PK_SUP 16
 /* Above this exponent (relative to the query's shift) the linear-space sums
  * could overflow: callers redo that query in log space (gcent__mix_lse). */
 #define GCENT__PK_EMAX 600.0
@@ -237,9 +236,9 @@ static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, si
 
 /* A copy of a mixture laid out for gcent__pack_sums: centres in segments
  * (classes; one segment without labels) starting at block boundaries, each
- * segment padded with zero-weight centres to whole blocks. With pruning the
- * centres of a segment are in k-d order and every block and superblock has
- * a bounding box. Memory O(n d). */
+ * segment padded with zero-weight centres to whole blocks, in k-d order
+ * (every split of the k-d tree falls on a block boundary). With pruning the
+ * tree's nodes have bounding boxes. Memory O(n d). */
 typedef struct gcent__pack {
     size_t n, npad, d;  /* centres, padded length (multiple of GCENT__PK_BLK) */
     double *u;          /* npad x d, by block: see gcent__pk_at */
@@ -248,9 +247,17 @@ typedef struct gcent__pack {
     size_t *pos;        /* n: packed position of mixture centre i */
     size_t nseg;
     size_t *seg;        /* nseg + 1: first block of each segment, then nblk */
-    size_t nblk, nsup;
-    double *box;        /* nblk x 2d: lower corner, upper corner; NULL: dense */
-    double *sbox;       /* nsup x 2d */
+    size_t nblk;
+    /* With pruning: the k-d tree over the blocks of each segment (node
+     * seg_root[s] is segment s's root), its nodes' bounding boxes (lower
+     * corner, upper corner: 2d doubles each); NULL when dense. */
+    size_t nnode;
+    struct gcent__pk_node {
+        size_t blo, bhi;       /* blocks [blo, bhi) */
+        size_t left, right;    /* children, SIZE_MAX for a leaf */
+    } *node;
+    double *box;
+    size_t *seg_root;
     double logtol;      /* log of the pruning tolerance */
     /* Terms below e^flush of the query's shift (the self term, 1, in every
      * use) count 0: flush = -(37 + ln n), so that together they are below

@@ -341,16 +341,19 @@ void gcent__pack_free(gcent__pack *P)
     gcent__free(P->grp);
     gcent__free(P->pos);
     gcent__free(P->seg);
+    gcent__free(P->node);
     gcent__free(P->box);
-    gcent__free(P->sbox);
+    gcent__free(P->seg_root);
     memset(P, 0, sizeof *P);
 }
 
-/* k-d ordering of idx[lo, hi) (centre numbers of m): split at a multiple of
- * `unit` from lo along the coordinate of widest spread, recursively, so that
- * every block of GCENT__PK_BLK consecutive centres (and, where the range is
- * large, every superblock) is a compact cell. Ties broken by centre number:
- * the order is a pure function of the data. */
+/* k-d ordering of idx[lo, hi) (centre numbers of m, a segment starting at
+ * idx position a and packed block sb0): split at a multiple of `unit` from
+ * lo along the coordinate of widest spread, recursively, so that every node
+ * is a run of whole blocks (and, where the range is large, of whole runs of
+ * 256 centres). Ties broken by centre number: the order is a pure function
+ * of the data. Appends the nodes to P->node (if not NULL) and returns the
+ * index of this one. */
 typedef struct {
     double key;
     size_t idx;
@@ -366,48 +369,54 @@ static int kd_cmp(const void *pa, const void *pb)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static void kd_order(const gcent__mix *m, size_t *idx, kd_key *tmp, size_t lo, size_t hi)
+static size_t kd_build(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *tmp,
+                       size_t a, size_t sb0, size_t lo, size_t hi)
 {
-    while (hi - lo > GCENT__PK_BLK) {
-        const size_t n = m->n, len = hi - lo;
-        size_t best = 0;
-        double wbest = -1.0;
-        for (size_t k = 0; k < m->d; ++k) {
-            double a = INFINITY, b = -INFINITY;
-            for (size_t p = lo; p < hi; ++p) {
-                double x = m->ut[k * n + idx[p]];
-                a = x < a ? x : a;
-                b = x > b ? x : b;
-            }
-            if (b - a > wbest) {
-                wbest = b - a;
-                best = k;
-            }
-        }
-        if (!(wbest > 0.0))
-            return; /* all equal: any order is compact */
+    const size_t B = GCENT__PK_BLK;
+    size_t v = SIZE_MAX;
+    if (P->node) {
+        v = P->nnode++;
+        P->node[v].blo = sb0 + (lo - a) / B;
+        P->node[v].bhi = sb0 + (hi - a + B - 1) / B;
+        P->node[v].left = P->node[v].right = SIZE_MAX;
+    }
+    if (hi - lo <= B)
+        return v;
+    const size_t n = m->n, len = hi - lo;
+    size_t best = 0;
+    double wbest = -1.0;
+    for (size_t k = 0; k < m->d; ++k) {
+        double x0 = INFINITY, x1 = -INFINITY;
         for (size_t p = lo; p < hi; ++p) {
-            tmp[p - lo].key = m->ut[best * n + idx[p]];
-            tmp[p - lo].idx = idx[p];
+            double x = m->ut[k * n + idx[p]];
+            x0 = x < x0 ? x : x0;
+            x1 = x > x1 ? x : x1;
         }
-        qsort(tmp, len, sizeof *tmp, kd_cmp);
-        for (size_t p = lo; p < hi; ++p)
-            idx[p] = tmp[p - lo].idx;
-        size_t unit = len > 2 * GCENT__PK_BLK * GCENT__PK_SUP ? GCENT__PK_BLK * GCENT__PK_SUP
-                                                              : GCENT__PK_BLK;
-        size_t half = (len / 2 + unit - 1) / unit * unit;
-        if (half >= len)
-            half = (len / 2 + GCENT__PK_BLK - 1) / GCENT__PK_BLK * GCENT__PK_BLK;
-        size_t mid = lo + half;
-        /* recurse into the smaller side, loop on the larger */
-        if (mid - lo < hi - mid) {
-            kd_order(m, idx, tmp, lo, mid);
-            lo = mid;
-        } else {
-            kd_order(m, idx, tmp, mid, hi);
-            hi = mid;
+        if (x1 - x0 > wbest) {
+            wbest = x1 - x0;
+            best = k;
         }
     }
+    if (!(wbest > 0.0))
+        return v; /* all equal: one leaf of several blocks */
+    for (size_t p = lo; p < hi; ++p) {
+        tmp[p - lo].key = m->ut[best * n + idx[p]];
+        tmp[p - lo].idx = idx[p];
+    }
+    qsort(tmp, len, sizeof *tmp, kd_cmp);
+    for (size_t p = lo; p < hi; ++p)
+        idx[p] = tmp[p - lo].idx;
+    size_t unit = len > 512 ? 256 : B;
+    size_t half = (len / 2 + unit - 1) / unit * unit;
+    if (half >= len)
+        half = (len / 2 + B - 1) / B * B;
+    size_t l = kd_build(P, m, idx, tmp, a, sb0, lo, lo + half);
+    size_t r = kd_build(P, m, idx, tmp, a, sb0, lo + half, hi);
+    if (P->node) {
+        P->node[v].left = l;
+        P->node[v].right = r;
+    }
+    return v;
 }
 
 /* Bounding box of the real centres among packed positions [j0, j1). */
@@ -442,7 +451,7 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
     size_t npad = 0;
     for (size_t s = 0; s < nseg; ++s) {
         size_t len = seg_first[s + 1] - seg_first[s];
-        if (len > SIZE_MAX - npad - B)
+        if (len > SIZE_MAX / 4 - npad)
             return GCENT_ERANGE;
         npad += (len + B - 1) / B * B;
     }
@@ -450,8 +459,8 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
         npad = B;
     int ovf = 0;
     size_t ubytes = gcent__mul(gcent__mul(npad, d, &ovf), sizeof(double), &ovf);
-    size_t nblk = npad / B, nsup = (nblk + GCENT__PK_SUP - 1) / GCENT__PK_SUP;
-    size_t bbytes = gcent__mul(gcent__mul(nblk, 2 * d, &ovf), sizeof(double), &ovf);
+    size_t nblk = npad / B, maxnode = 2 * nblk + nseg;
+    size_t bbytes = gcent__mul(gcent__mul(maxnode, 2 * d, &ovf), sizeof(double), &ovf);
     if (ovf)
         return GCENT_ERANGE;
     P->n = n;
@@ -459,7 +468,6 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
     P->d = d;
     P->nseg = nseg;
     P->nblk = nblk;
-    P->nsup = nsup;
     P->u = gcent__malloc(ubytes);
     P->lw = gcent__malloc(npad * sizeof(double));
     P->pos = gcent__malloc((n ? n : 1) * sizeof(size_t));
@@ -469,11 +477,12 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
     size_t *idx = gcent__malloc((n ? n : 1) * sizeof(size_t));
     kd_key *tmp = gcent__malloc((n ? n : 1) * sizeof(kd_key));
     if (tol > 0.0) {
+        P->node = gcent__malloc(maxnode * sizeof *P->node);
         P->box = gcent__malloc(bbytes);
-        P->sbox = gcent__malloc(nsup * 2 * d * sizeof(double));
+        P->seg_root = gcent__malloc(nseg * sizeof(size_t));
     }
     if (!P->u || !P->lw || !P->pos || !P->seg || (group && !P->grp) || !idx || !tmp ||
-        (tol > 0.0 && (!P->box || !P->sbox))) {
+        (tol > 0.0 && (!P->node || !P->box || !P->seg_root))) {
         gcent__free(idx);
         gcent__free(tmp);
         gcent__pack_free(P);
@@ -494,8 +503,10 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
     size_t at = 0;
     for (size_t s = 0; s < nseg; ++s) {
         size_t a = seg_first[s], b = seg_first[s + 1];
-        kd_order(m, idx, tmp, a, b);
         P->seg[s] = at / B;
+        size_t root = kd_build(P, m, idx, tmp, a, at / B, a, b);
+        if (P->seg_root)
+            P->seg_root[s] = a < b ? root : SIZE_MAX;
         for (size_t p = a; p < b; ++p, ++at) {
             size_t i = idx[p];
             P->pos[i] = at;
@@ -508,14 +519,8 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
         at = (at + B - 1) / B * B;
     }
     P->seg[nseg] = nblk;
-    if (tol > 0.0) {
-        for (size_t b = 0; b < nblk; ++b)
-            box_of(P, b * B, (b + 1) * B, P->box + b * 2 * d);
-        for (size_t sb = 0; sb < nsup; ++sb) {
-            size_t j1 = (sb + 1) * GCENT__PK_SUP * B;
-            box_of(P, sb * GCENT__PK_SUP * B, j1 < npad ? j1 : npad, P->sbox + sb * 2 * d);
-        }
-    }
+    for (size_t v = 0; v < P->nnode; ++v)
+        box_of(P, P->node[v].blo * B, P->node[v].bhi * B, P->box + v * 2 * d);
     gcent__free(idx);
     gcent__free(tmp);
     return GCENT_OK;

@@ -116,63 +116,71 @@ KATTR static inline double KNAME(box_dist2)(const double *b, const double *q, si
     return s;
 }
 
+/* The terms of block b into the accumulators. */
+KATTR static inline void KNAME(block)(const gcent__pack *P, const gcent__query *Q, size_t b,
+                                      int split, vd va, vd vshift, vd vown, vd *emax,
+                                      vd acc[3], double *lwtmp)
+{
+    const size_t j = b * GCENT__PK_BLK;
+    const double *lw = P->lw + j;
+    if (Q->skip != SIZE_MAX && Q->skip / GCENT__PK_BLK == b) {
+        for (size_t l = 0; l < GCENT__PK_BLK; ++l)
+            lwtmp[l] = lw[l];
+        lwtmp[Q->skip - j] = Q->skip_lw;
+        lw = lwtmp;
+    }
+    vd y[2];
+    KNAME(terms16)(P, Q->q, j, lw, va, vshift, emax, &y[0], &y[1]);
+    for (int h = 0; h < 2; ++h) {
+        if (split) {
+            vd yin, yout;
+            V_SPLIT_EQ(V_LOAD(P->grp + j + 8 * h), vown, y[h], yin, yout);
+            acc[0] = V_ADD(acc[0], yin);
+            acc[1] = V_ADD(acc[1], yout);
+        } else {
+            acc[2] = V_ADD(acc[2], y[h]);
+        }
+    }
+}
+
 KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q,
                                      double out[3])
 {
-    const vd va = V_SET1(Q->a), vshift = V_SET1(Q->shift);
+    const vd va = V_SET1(Q->a), vshift = V_SET1(Q->shift), vown = V_SET1(Q->own);
     const size_t d = P->d;
     vd acc[3] = {V_SET1(0.0), V_SET1(0.0), V_SET1(0.0)};
     vd emax = V_SET1(-INFINITY);
-    /* A block is skipped when its whole weight times exp(-a dmin^2 - shift)
+    double lwtmp[GCENT__PK_BLK];
+    size_t evaluated = 0;
+    /* A node is skipped when its whole weight times exp(-a dmin^2 - shift)
      * is at most tol times that weight: the skipped terms then sum to at
      * most tol (the weights sum to 1). The distance is shrunk by a relative
      * 1e-12 against its rounding. */
-    const double lim = P->box ? -(P->logtol + Q->shift) : INFINITY;
-    const size_t bskip = Q->skip == SIZE_MAX ? SIZE_MAX : Q->skip / GCENT__PK_BLK;
-    size_t evaluated = 0;
-    double lwtmp[GCENT__PK_BLK];
+    const double lim = -(P->logtol + Q->shift);
     for (size_t s = 0; s < P->nseg; ++s) {
         const int split = s == Q->own_seg;
-        vd *dst = split ? &acc[1] : &acc[2];
-        const vd vown = V_SET1(Q->own);
-        for (size_t b = P->seg[s]; b < P->seg[s + 1]; ++b) {
-            if (P->box) {
-                if (b % GCENT__PK_SUP == 0 || b == P->seg[s]) {
-                    /* superblock test: skip to its end (or the segment's) */
-                    size_t sb = b / GCENT__PK_SUP;
-                    if (Q->a * (KNAME(box_dist2)(P->sbox + sb * 2 * d, Q->q, d) *
-                                (1.0 - 1e-12)) >= lim) {
-                        size_t end = (sb + 1) * GCENT__PK_SUP;
-                        if (end > P->seg[s + 1])
-                            end = P->seg[s + 1];
-                        b = end - 1;
-                        continue;
-                    }
-                }
-                if (Q->a * (KNAME(box_dist2)(P->box + b * 2 * d, Q->q, d) * (1.0 - 1e-12)) >=
-                    lim)
-                    continue;
-            }
-            const size_t j = b * GCENT__PK_BLK;
-            const double *lw = P->lw + j;
-            ++evaluated;
-            if (b == bskip) {
-                for (size_t l = 0; l < GCENT__PK_BLK; ++l)
-                    lwtmp[l] = lw[l];
-                lwtmp[Q->skip - j] = Q->skip_lw;
-                lw = lwtmp;
-            }
-            vd y[2];
-            KNAME(terms16)(P, Q->q, j, lw, va, vshift, &emax, &y[0], &y[1]);
-            for (int h = 0; h < 2; ++h) {
-                if (split) {
-                    vd yin, yout;
-                    V_SPLIT_EQ(V_LOAD(P->grp + j + 8 * h), vown, y[h], yin, yout);
-                    acc[0] = V_ADD(acc[0], yin);
-                    acc[1] = V_ADD(acc[1], yout);
-                } else {
-                    *dst = V_ADD(*dst, y[h]);
-                }
+        if (P->node == NULL) {
+            for (size_t b = P->seg[s]; b < P->seg[s + 1]; ++b, ++evaluated)
+                KNAME(block)(P, Q, b, split, va, vshift, vown, &emax, acc, lwtmp);
+            continue;
+        }
+        if (P->seg_root[s] == SIZE_MAX)
+            continue;
+        /* depth-first, left child first: blocks in increasing order, as
+         * in the dense loop */
+        size_t stack[2 * (sizeof(size_t) * 8) + 2], top = 0;
+        stack[top++] = P->seg_root[s];
+        while (top > 0) {
+            const size_t v = stack[--top];
+            const struct gcent__pk_node *nd = &P->node[v];
+            if (Q->a * (KNAME(box_dist2)(P->box + v * 2 * d, Q->q, d) * (1.0 - 1e-12)) >= lim)
+                continue;
+            if (nd->left == SIZE_MAX) {
+                for (size_t b = nd->blo; b < nd->bhi; ++b, ++evaluated)
+                    KNAME(block)(P, Q, b, split, va, vshift, vown, &emax, acc, lwtmp);
+            } else {
+                stack[top++] = nd->right;
+                stack[top++] = nd->left;
             }
         }
     }
