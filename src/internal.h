@@ -229,6 +229,9 @@ static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, si
 
 /* Centres per block (two 8-lane vectors): the unit of pruning. */
 #define GCENT__PK_BLK 16
+/* Pruning is used up to this many dimensions (the bounding-box test keeps a
+ * padded copy of the query on the stack); above it the pack is dense. */
+#define GCENT__PK_DMAX 256
 /* Above this exponent (relative to the query's shift) the linear-space sums
  * could overflow: callers redo that query in log space (gcent__mix_lse). */
 #define GCENT__PK_EMAX 600.0
@@ -251,7 +254,7 @@ typedef struct gcent__pack {
     /* With pruning: the k-d tree over the blocks of each segment (node
      * seg_root[s] is segment s's root), its nodes' bounding boxes (lower
      * corner, upper corner: 2d doubles each); NULL when dense. */
-    size_t nnode;
+    size_t nnode, dpad;    /* dpad: d rounded up to 8 (boxes and queries) */
     struct gcent__pk_node {
         size_t blo, bhi;       /* blocks [blo, bhi) */
         size_t left, right;    /* children, SIZE_MAX for a leaf */

@@ -419,21 +419,27 @@ static size_t kd_build(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key 
     return v;
 }
 
-/* Bounding box of the real centres among packed positions [j0, j1). */
+/* Bounding box of the real centres among packed positions [j0, j1):
+ * lower corner box[0 .. dpad), upper corner box[dpad .. 2 dpad), padding
+ * coordinates -inf and +inf. */
 static void box_of(const gcent__pack *P, size_t j0, size_t j1, double *box)
 {
-    const size_t d = P->d;
-    for (size_t k = 0; k < d; ++k) {
+    const size_t d = P->d, dp = P->dpad;
+    for (size_t k = 0; k < dp; ++k) {
         double a = INFINITY, b = -INFINITY;
-        for (size_t j = j0; j < j1; ++j) {
+        for (size_t j = j0; k < d && j < j1; ++j) {
             if (P->lw[j] == -INFINITY)
                 continue;
             double x = P->u[gcent__pk_at(P, j, k)];
             a = x < a ? x : a;
             b = x > b ? x : b;
         }
+        if (k >= d) {
+            a = -INFINITY;
+            b = INFINITY;
+        }
         box[k] = a;
-        box[d + k] = b;
+        box[dp + k] = b;
     }
 }
 
@@ -459,8 +465,10 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
         npad = B;
     int ovf = 0;
     size_t ubytes = gcent__mul(gcent__mul(npad, d, &ovf), sizeof(double), &ovf);
-    size_t nblk = npad / B, maxnode = 2 * nblk + nseg;
-    size_t bbytes = gcent__mul(gcent__mul(maxnode, 2 * d, &ovf), sizeof(double), &ovf);
+    size_t nblk = npad / B, maxnode = 2 * nblk + nseg, dpad = (d + 7) / 8 * 8;
+    size_t bbytes = gcent__mul(gcent__mul(maxnode, 2 * dpad, &ovf), sizeof(double), &ovf);
+    if (dpad > GCENT__PK_DMAX)
+        tol = 0.0; /* dense */
     if (ovf)
         return GCENT_ERANGE;
     P->n = n;
@@ -468,6 +476,7 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
     P->d = d;
     P->nseg = nseg;
     P->nblk = nblk;
+    P->dpad = dpad;
     P->u = gcent__malloc(ubytes);
     P->lw = gcent__malloc(npad * sizeof(double));
     P->pos = gcent__malloc((n ? n : 1) * sizeof(size_t));
@@ -520,7 +529,7 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
     }
     P->seg[nseg] = nblk;
     for (size_t v = 0; v < P->nnode; ++v)
-        box_of(P, P->node[v].blo * B, P->node[v].bhi * B, P->box + v * 2 * d);
+        box_of(P, P->node[v].blo * B, P->node[v].bhi * B, P->box + v * 2 * dpad);
     gcent__free(idx);
     gcent__free(tmp);
     return GCENT_OK;

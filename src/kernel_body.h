@@ -99,19 +99,20 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
     *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(x1));
 }
 
-/* Squared distance from q to a box (lower corner b, upper corner b + d),
- * plain IEEE arithmetic in a fixed order (the same decision on every
- * instruction set). */
-KATTR static inline double KNAME(box_dist2)(const double *b, const double *q, size_t d)
+/* Squared distance from q (padded with zeros to dp = a multiple of 8
+ * coordinates) to a box (lower corner b, upper corner b + dp; padding lanes
+ * -inf and +inf): per lane max(lo - q, q - hi, 0)^2, each 8-lane chunk added
+ * in the fixed pairwise order, the chunks in sequence. */
+KATTR static inline double KNAME(box_dist2)(const double *b, const double *q, size_t dp)
 {
-    double s = 0.0;
-    for (size_t k = 0; k < d; ++k) {
-        double lo = b[k], hi = b[d + k], t = 0.0;
-        if (q[k] < lo)
-            t = lo - q[k];
-        else if (q[k] > hi)
-            t = q[k] - hi;
-        s += t * t;
+    double s = 0.0, lane[8];
+    for (size_t k = 0; k < dp; k += 8) {
+        vd qv = V_LOAD(q + k);
+        vd t = V_MAX(V_MAX(V_SUB(V_LOAD(b + k), qv), V_SUB(qv, V_LOAD(b + dp + k))),
+                     V_SET1(0.0));
+        V_STORE(lane, V_MUL(t, t));
+        s += ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
+             ((lane[1] + lane[5]) + (lane[3] + lane[7]));
     }
     return s;
 }
@@ -147,7 +148,12 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
                                      double out[3])
 {
     const vd va = V_SET1(Q->a), vshift = V_SET1(Q->shift), vown = V_SET1(Q->own);
-    const size_t d = P->d;
+    const size_t dp = P->dpad;
+    double qp[GCENT__PK_DMAX];
+    if (P->node) {
+        for (size_t k = 0; k < dp; ++k)
+            qp[k] = k < P->d ? Q->q[k] : 0.0;
+    }
     vd acc[3] = {V_SET1(0.0), V_SET1(0.0), V_SET1(0.0)};
     vd emax = V_SET1(-INFINITY);
     double lwtmp[GCENT__PK_BLK];
@@ -173,7 +179,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
         while (top > 0) {
             const size_t v = stack[--top];
             const struct gcent__pk_node *nd = &P->node[v];
-            if (Q->a * (KNAME(box_dist2)(P->box + v * 2 * d, Q->q, d) * (1.0 - 1e-12)) >= lim)
+            if (Q->a * (KNAME(box_dist2)(P->box + v * 2 * dp, qp, dp) * (1.0 - 1e-12)) >= lim)
                 continue;
             if (nd->left == SIZE_MAX) {
                 for (size_t b = nd->blo; b < nd->bhi; ++b, ++evaluated)
