@@ -150,7 +150,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
         nworkers = nchunks;
 
     gcent__pack P;
-    int st = gcent__pack_init(&P, m, NULL, 0, NULL, gcent__prune_tol(ctx));
+    int st = gcent__pack_init(&P, m, NULL, 0, NULL, gcent__prune_tol(ctx), 0);
     if (st != GCENT_OK)
         return gcent__fail(ctx, st, "out of memory for the packed centres (n = %zu)", n);
     jb.P = &P;
@@ -312,7 +312,7 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     gcent__progress_init(&p, ctx, nchunks);
     gcent__pack P;
     memset(&P, 0, sizeof P);
-    st = gcent__pack_init(&P, &m, NULL, 0, NULL, gcent__prune_tol(ctx));
+    st = gcent__pack_init(&P, &m, NULL, 0, NULL, gcent__prune_tol(ctx), 0);
     jb.P = &P;
     jb.lo = gcent__malloc(m.n * sizeof(double));
     jb.hi = gcent__malloc(m.n * sizeof(double));

@@ -272,12 +272,15 @@ typedef struct gcent__pack {
 /* Build from m. seg_first (nseg + 1 centre indices of m, increasing, from 0
  * to m->n; NULL for one segment) splits the centres into segments; group
  * (n ids, NULL for none) labels centres for the own-group split; tol > 0
- * turns pruning on with that absolute tolerance (nats), tol = 0 gives the
- * dense computation. The centres of each segment are in k-d order either
+ * asks for pruning with that absolute tolerance (nats), tol = 0 gives the
+ * dense computation. Pruning is kept only where it pays: a fixed sample of
+ * queries (centres with their typical noise) must skip most of the blocks
+ * (see kernel.c); otherwise the pack is dense. The choice is a function of
+ * the data alone. force = 1 keeps pruning regardless (tests). The centres of each segment are in k-d order either
  * way, so that the centres of a vector are close together. Returns GCENT_OK, GCENT_ENOMEM or
  * GCENT_ERANGE; no message. */
 GCENT__HIDDEN int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first,
-                                   size_t nseg, const size_t *group, double tol);
+                                   size_t nseg, const size_t *group, double tol, int force);
 GCENT__HIDDEN void gcent__pack_free(gcent__pack *P);
 /* Index in P->u of coordinate k of packed centre j: each block's 16 x d
  * coordinates are contiguous, coordinate-major within the block, so a block
@@ -300,7 +303,8 @@ typedef struct gcent__query {
     double skip_lw;
     size_t own_seg;
     double own;
-    size_t *blocks;     /* if not NULL: += blocks evaluated (not pruned) */
+    size_t *blocks;     /* if not NULL: += blocks evaluated (not pruned), */
+    size_t *nodes;      /* += tree nodes tested (with blocks) */
 } gcent__query;
 
 /* The three slot sums (terms below e^flush count 0; with pruning, blocks
@@ -330,7 +334,7 @@ static inline double gcent__pack_logratio(const gcent__pack *P, const gcent__mix
                                           const double *q, double a, double shift,
                                           size_t i, double *buf)
 {
-    gcent__query Q = {q, a, shift, P->pos[i], -INFINITY, SIZE_MAX, -1.0, NULL};
+    gcent__query Q = {q, a, shift, P->pos[i], -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
     double s[3];
     if (gcent__pack_sums(P, &Q, s) > GCENT__PK_EMAX)
         return gcent__mix_logratio(m, q, a, shift, i, buf);

@@ -157,7 +157,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
     vd acc[3] = {V_SET1(0.0), V_SET1(0.0), V_SET1(0.0)};
     vd emax = V_SET1(-INFINITY);
     double lwtmp[GCENT__PK_BLK];
-    size_t evaluated = 0;
+    size_t evaluated = 0, tested = 0;
     /* A node is skipped when its whole weight times exp(-a dmin^2 - shift)
      * is at most tol times that weight: the skipped terms then sum to at
      * most tol (the weights sum to 1). The distance is shrunk by a relative
@@ -179,6 +179,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
         while (top > 0) {
             const size_t v = stack[--top];
             const struct gcent__pk_node *nd = &P->node[v];
+            ++tested;
             if (Q->a * (KNAME(box_dist2)(P->box + v * 2 * dp, qp, dp) * (1.0 - 1e-12)) >= lim)
                 continue;
             if (nd->left == SIZE_MAX) {
@@ -192,6 +193,8 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
     }
     if (Q->blocks)
         *Q->blocks += evaluated;
+    if (Q->nodes)
+        *Q->nodes += tested;
     double lane[8];
     for (int c = 0; c < 3; ++c) {
         V_STORE(lane, acc[c]);

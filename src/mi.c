@@ -137,7 +137,7 @@ static int mi_chunk(void *arg, size_t chunk, size_t worker)
             /* slot 0: own input but the self term (the implicit 1), 1: own
              * class, other inputs, 2: other classes */
             gcent__query Q = {q, 0.5, shift, P->pos[p], -INFINITY,
-                              jb->with_y ? L->in_cls[a] : 0, (double)a, NULL};
+                              jb->with_y ? L->in_cls[a] : 0, (double)a, NULL, NULL};
             double S[3], v[3];
             if (gcent__pack_sums(P, &Q, S) > GCENT__PK_EMAX) {
                 mi_terms_logspace(mx, L, jb->with_y, p, q, shift, buf, v);
@@ -204,7 +204,7 @@ static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with
             segf[c] = with_y ? L->start[c] * L->k : (c ? n : 0);
         for (size_t r = 0; r < n; ++r)
             grp[r] = r / L->k;
-        int pst = gcent__pack_init(&P, mx, segf, nseg, grp, gcent__prune_tol(ctx));
+        int pst = gcent__pack_init(&P, mx, segf, nseg, grp, gcent__prune_tol(ctx), 0);
         if (pst != GCENT_OK)
             st = pst == GCENT_ENOMEM ? GCENT_ENOMEM
                                      : gcent__fail(ctx, pst, "gcent_mi_layer: %zu rows in "

@@ -103,7 +103,7 @@ static void make_query(const fixture *f, const gcent__pack *P, size_t i, uint64_
     while (f->segf[seg + 1] <= i)
         ++seg;
     gcent__query qq = {q, 0.5, f->m.logw[i] - 0.5 * z2, P->pos[i], -INFINITY, seg,
-                       (double)(i / grp_size), NULL};
+                       (double)(i / grp_size), NULL, NULL};
     *Q = qq;
 }
 
@@ -117,7 +117,7 @@ START_TEST(test_pack_dense_vs_reference)
         fixture f;
         fixture_init(&f, 203, dims[t], t % 2 ? 4 : 0, 0.2, 11 + t, 3, 4);
         gcent__pack P;
-        ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, 0.0), GCENT_OK);
+        ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
         uint64_t st = 5 + t;
         double q[16];
         for (size_t i = 0; i < f.n; i += 7) {
@@ -152,7 +152,7 @@ START_TEST(test_pack_isa_identical)
             fixture_init(&f, 500, dims[t], 6, 0.05, 21 + t, 2, 3);
             gcent__pack P;
             ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
-                                              pruned ? 1e-12 : 0.0),
+                                              pruned ? 1e-12 : 0.0, 1),
                              GCENT_OK);
             uint64_t st = 9;
             double q[16];
@@ -180,9 +180,9 @@ START_TEST(test_pack_isa_identical)
     fixture f;
     fixture_init(&f, 20, 2, 0, 0.0, 1, 1, 1);
     gcent__pack P;
-    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 0.0), GCENT_OK);
+    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 0.0, 0), GCENT_OK);
     double q[2] = {0, 0}, S[3];
-    gcent__query Q = {q, 0.5, 0.0, SIZE_MAX, -INFINITY, SIZE_MAX, -1.0, NULL};
+    gcent__query Q = {q, 0.5, 0.0, SIZE_MAX, -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
     ck_assert(isnan(gcent__pack_sums_isa(3, &P, &Q, S)));
     gcent__pack_free(&P);
     fixture_free(&f);
@@ -205,10 +205,10 @@ START_TEST(test_prune_bound)
         fixture_init(&f, sets[t].n, sets[t].d, sets[t].clusters, sets[t].spread, 100 + t, 2,
                      4);
         gcent__pack D;
-        ck_assert_int_eq(gcent__pack_init(&D, &f.m, f.segf, f.nseg, f.grp, 0.0), GCENT_OK);
+        ck_assert_int_eq(gcent__pack_init(&D, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
         for (size_t u = 0; u < sizeof tols / sizeof tols[0]; ++u) {
             gcent__pack P;
-            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, tols[u]),
+            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, tols[u], 1),
                              GCENT_OK);
             uint64_t st = 77;
             double q[16], worst = 0.0;
@@ -256,6 +256,26 @@ START_TEST(test_prune_bound)
         gcent__pack_free(&D);
         fixture_free(&f);
     }
+}
+END_TEST
+
+/* The automatic choice: pruning is dropped where it cannot pay (spread-out
+ * data in the plane: most blocks are within reach of every query) and kept
+ * on tight clusters; either way the pack is valid. */
+START_TEST(test_prune_auto_choice)
+{
+    fixture f;
+    fixture_init(&f, 4096, 2, 0, 0.0, 5, 1, 1);
+    gcent__pack P;
+    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_ptr_null(P.node);
+    gcent__pack_free(&P);
+    fixture_free(&f);
+    fixture_init(&f, 4000, 10, 20, 0.01, 6, 1, 1);
+    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_ptr_nonnull(P.node);
+    gcent__pack_free(&P);
+    fixture_free(&f);
 }
 END_TEST
 
@@ -352,6 +372,7 @@ Suite *suite_prune(void)
     tcase_add_test(tc, test_pack_overflow_fallback);
     tc = gt_tcase(s, "bound", 120);
     tcase_add_test(tc, test_prune_bound);
+    tcase_add_test(tc, test_prune_auto_choice);
     tcase_add_test(tc, test_prune_public);
     return s;
 }
