@@ -17,7 +17,7 @@
  * instruction set, and the 8 lanes are added in a fixed order at the end, so
  * the result does not depend on the instruction set. */
 
-/* exp(x) for x in [-708, 708] (used on [flush, 708]): x = k ln2 + r (|r| <= ln2/2, Cody-Waite with
+/* exp(x) for x in [-708, 708]: x = k ln2 + r (|r| <= ln2/2, Cody-Waite with
  * fused steps), exp(r) by its degree-12 Taylor polynomial (truncation below
  * 2e-16 relative), times 2^k made in the exponent bits. */
 KATTR static inline vd KNAME(vexp)(vd x)
@@ -54,7 +54,7 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
 {
     const size_t ld = GCENT__PK_BLK, d = P->d;
     const double *u = P->u + j * d; /* the block's coordinates, contiguous */
-    const vd lo = V_SET1(P->flush), hi = V_SET1(708.0);
+    const vd lo = V_SET1(P->flush);
     const vd c0 = V_SUB(V_LOAD(lw), vshift), c1 = V_SUB(V_LOAD(lw + 8), vshift);
     vd z = V_SET1(0.0);
     vd a0 = z, a1 = z, b0 = z, b1 = z;
@@ -94,9 +94,12 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
         *y0 = *y1 = V_SET1(0.0);
         return;
     }
-    vd x0 = V_MIN(V_MAX(e0, lo), hi), x1 = V_MIN(V_MAX(e1, lo), hi);
-    *y0 = V_KEEP_GE(e0, lo, KNAME(vexp)(x0));
-    *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(x1));
+    /* no clamping: lanes below the flush level (-inf for padding, or below
+     * -708 where the scale wraps) are masked to +0 whatever vexp made of
+     * them, and above 708 (the scale overflows) the caller redoes the query
+     * in log space anyway (emax > GCENT__PK_EMAX) */
+    *y0 = V_KEEP_GE(e0, lo, KNAME(vexp)(e0));
+    *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(e1));
 }
 
 /* Squared distance from q (padded with zeros to dp = a multiple of 8
