@@ -23,9 +23,11 @@
  *     MLP_STREAM_TRAIN + e, indices p*H .. p*H+H-1, H = d_1 + .. + d_{L-1}
  *     (layer 1 first);
  *   - measurement with tag g, noise of row r (input i, pass j, r = i*k + j):
- *     stream MLP_STREAM_MEASURE + g, indices r*H .. r*H+H-1.
- * Streams are below 2^32, so they never meet the library's own Monte Carlo
- * streams (which start at 2^32) even when the same seed is used. The BLAS
+ *     stream MLP_STREAM_MEASURE + g, indices r*H .. r*H+H-1. The special tag
+ *     MLP_TAG_NOISELESS gives the noise-free pass (Z = 0) of the same weights.
+ * Streams are below 2^30, so they never meet the library's own Monte Carlo
+ * streams (which start at 2^32) even when the same seed is used; streams
+ * 2^30 .. 2^32-1 are left to the caller. The BLAS
  * products here have no reduction split across threads for these sizes in the
  * BLAS libraries we know; results do not depend on the library's --threads.
  *
@@ -45,8 +47,9 @@
  *        the noisy passes taken.
  *   int  mlp_evaluate(mlp *net, const double *x, const int *y, size_t n,
  *                     uint64_t tag, double *loss, double *accuracy);
- *        One noisy pass per input (noise of measurement tag `tag`, pass 0):
- *        mean loss and fraction of inputs whose most probable class is y.
+ *        One pass per input (noise of measurement tag `tag`, row i = input i;
+ *        MLP_TAG_NOISELESS: no noise): mean loss and fraction of inputs
+ *        whose most probable class is y.
  *        Either output may be NULL.
  *   int  mlp_layer_samples(mlp *net, const double *x, size_t n, size_t k,
  *                          uint64_t tag, double *const *s);
@@ -60,14 +63,17 @@
  *        (k = 1 with row stride k*d_1) measures layer 1 exactly.
  *   int  mlp_forward_t(mlp *net, const double *x, size_t n, uint64_t tag,
  *                      double *const *t);
- *        One noisy pass per input: fills t[l-1] (n x d_l) with the noisy
- *        T_l = S_l + beta Z_l of pass 0 of tag `tag` (the values
- *        mlp_layer_samples draws with k = 1), for the pairwise-distance and
- *        scatter views. NULL entries are skipped.
+ *        One pass per input: fills t[l-1] (n x d_l) with
+ *        T_l = S_l + beta Z_l, the noise of row i = input i of tag `tag` (the
+ *        pass mlp_layer_samples takes with k = 1); with MLP_TAG_NOISELESS the
+ *        noise-free values T_l = S_l of the deterministic counterpart (as
+ *        binned by the earlier information-plane work). NULL entries are
+ *        skipped.
  *   const char *mlp_strerror(int status);
  *
  * Every int function returns MLP_OK (0), MLP_EINVAL (bad argument: NULL,
- * size 0, label out of range, epoch or tag >= 2^28, lr <= 0) or MLP_ENOMEM,
+ * size 0, label out of range, epoch or tag >= 2^28 other than
+ * MLP_TAG_NOISELESS, lr <= 0) or MLP_ENOMEM,
  * and changes nothing on failure except scratch memory. Not thread-safe: one
  * network per thread. Links with CBLAS (pkg-config blas) and libgcent. */
 #ifndef MLP_H
@@ -90,6 +96,7 @@
 #define MLP_STREAM_TRAIN ((uint64_t)2 << 28)
 #define MLP_STREAM_MEASURE ((uint64_t)3 << 28)
 #define MLP_STREAM_SPAN ((uint64_t)1 << 28) /* epochs and tags are < this */
+#define MLP_TAG_NOISELESS UINT64_MAX          /* measurement tag: no noise */
 
 typedef enum { MLP_SGD = 0, MLP_ADAM = 1 } mlp_optimizer;
 
@@ -401,7 +408,10 @@ static inline void mlp__measure_block(mlp *net, const double *x, size_t k, uint6
     const size_t d0 = (size_t)net->size[0], H = (size_t)net->hidden;
     for (size_t r = 0; r < B; ++r)
         memcpy(net->t[0] + r * d0, x + ((r0 + r) / k) * d0, d0 * sizeof(double));
-    gcent_rng_normals(net->seed, MLP_STREAM_MEASURE + tag, (uint64_t)r0 * H, B * H, net->z);
+    if (tag == MLP_TAG_NOISELESS)
+        memset(net->z, 0, B * H * sizeof(double));
+    else
+        gcent_rng_normals(net->seed, MLP_STREAM_MEASURE + tag, (uint64_t)r0 * H, B * H, net->z);
     mlp__forward(net, B);
 }
 
@@ -409,7 +419,7 @@ static inline int mlp_layer_samples(mlp *net, const double *x, size_t n, size_t 
                                     uint64_t tag, double *const *s)
 {
     if (net == NULL || x == NULL || s == NULL || n == 0 || k == 0 ||
-        tag >= MLP_STREAM_SPAN || n > SIZE_MAX / k)
+        (tag >= MLP_STREAM_SPAN && tag != MLP_TAG_NOISELESS) || n > SIZE_MAX / k)
         return MLP_EINVAL;
     if (mlp__reserve(net, MLP_BLOCK) != MLP_OK)
         return MLP_ENOMEM;
@@ -428,7 +438,8 @@ static inline int mlp_layer_samples(mlp *net, const double *x, size_t n, size_t 
 static inline int mlp_forward_t(mlp *net, const double *x, size_t n, uint64_t tag,
                                 double *const *t)
 {
-    if (net == NULL || x == NULL || t == NULL || n == 0 || tag >= MLP_STREAM_SPAN)
+    if (net == NULL || x == NULL || t == NULL || n == 0 ||
+        (tag >= MLP_STREAM_SPAN && tag != MLP_TAG_NOISELESS))
         return MLP_EINVAL;
     if (mlp__reserve(net, MLP_BLOCK) != MLP_OK)
         return MLP_ENOMEM;
@@ -446,7 +457,8 @@ static inline int mlp_forward_t(mlp *net, const double *x, size_t n, uint64_t ta
 static inline int mlp_evaluate(mlp *net, const double *x, const int *y, size_t n, uint64_t tag,
                                double *loss, double *accuracy)
 {
-    if (net == NULL || x == NULL || y == NULL || n == 0 || tag >= MLP_STREAM_SPAN ||
+    if (net == NULL || x == NULL || y == NULL || n == 0 ||
+        (tag >= MLP_STREAM_SPAN && tag != MLP_TAG_NOISELESS) ||
         mlp__check_labels(net, y, n) != MLP_OK)
         return MLP_EINVAL;
     if (mlp__reserve(net, MLP_BLOCK) != MLP_OK)
