@@ -252,7 +252,11 @@ static void progress_draw(progress *p, int force)
     char e[32], el[32], what[96];
     fmt_time(eta(p), e, sizeof e);
     fmt_time(t - p->t0, el, sizeof el);
-    double done = (double)p->epoch / (double)(p->epochs ? p->epochs : 1);
+    /* the bar shows the share of the estimated total time (measurements
+     * dominate it, and most of them come early), else of the epochs */
+    double left = eta(p), done = (double)p->epoch / (double)(p->epochs ? p->epochs : 1);
+    if (left >= 0 && t - p->t0 + left > 0)
+        done = (t - p->t0) / (t - p->t0 + left);
     int width = 24, fill = (int)(done * width + 0.5);
     if (p->layer > 0)
         snprintf(what, sizeof what, "measuring %zu/%zu: layer %d/%d %3.0f%%", p->point + 1,
@@ -532,16 +536,18 @@ static int write_script(const char *path, const experiment *ex, size_t snap_poin
                 "set yrange [-1.1:1.1]\n"
                 "set zrange [-1.1:1.1]\n"
                 "set xyplane relative 0\n"
+                "set border %d lc rgb 'gray50'\n"
                 "set xlabel 'unit 1'\n"
                 "set ylabel 'unit 2'\n"
                 "set zlabel 'unit 3' rotate parallel\n"
                 "set xtics 1\n"
                 "set ytics 1\n"
                 "set ztics 1\n"
-                "set view 62, 38, 1, 1\n"
-                "set size square\n"
-                "set key top left nobox\n",
-                l, d, 400 * (int)snap_points + 80, d == 3 ? 520 : 480, l, snap_points, l, l);
+                "set view 60, 35, 1, 1.15\n"
+                "%s"
+                "set key at screen 0.02, screen 0.97 top left nobox\n",
+                l, d, 400 * (int)snap_points + 80, d == 3 ? 560 : 480, l, snap_points, l, l,
+                d == 3 ? 4095 : 31, d == 3 ? "" : "set size square\n");
         char file[64];
         snprintf(file, sizeof file, "'scatter_layer%d.dat'", l);
         for (size_t s = 0; s < snap_points; ++s)
@@ -561,8 +567,8 @@ static int write_script(const char *path, const experiment *ex, size_t snap_poin
                             "ps 0.4 lc rgb '%s' %s%s", c == 0 ? file : "''",
                             s, c, colour, title, c == 0 ? ", " : "\n");
             }
-        fprintf(f, "unset multiplot\nset size nosquare\nset xtics autofreq\n"
-                   "set ytics autofreq\n");
+        fprintf(f, "unset multiplot\nset size nosquare\nset border 31 lc rgb 'black'\n"
+                   "set xtics autofreq\nset ytics autofreq\nset key default\n");
     }
     return fclose(f) == 0 ? 0 : -1;
 }
