@@ -244,8 +244,8 @@ static double eta(const progress *p)
         return -1;
     double te = p->train_secs / (double)p->epoch, tm = p->meas_secs / (double)p->point;
     double left = (double)(p->epochs - p->epoch) * te + (double)(p->points - p->point) * tm;
-    if (p->layer > 0)
-        left -= p->frac * tm;
+    if (p->layer > 0) /* within a measurement: the layers count equally */
+        left -= ((double)(p->layer - 1) + p->frac) / (double)p->nlayers * tm;
     return left > 0 ? left : 0;
 }
 
@@ -270,6 +270,8 @@ static void progress_draw(progress *p, int force)
     if (p->layer > 0)
         snprintf(what, sizeof what, "measuring %zu/%zu: layer %d/%d %3.0f%%", p->point + 1,
                  p->points, p->layer, p->nlayers, 100.0 * p->frac);
+    else if (p->point == 0)
+        snprintf(what, sizeof what, "loss %.4f", p->loss);
     else
         snprintf(what, sizeof what, "loss %.4f  acc %.1f%%/%.1f%% (train/test)", p->loss,
                  100.0 * p->acc_train, 100.0 * p->acc_test);
