@@ -266,7 +266,7 @@ examples:
 # The information plane of the noisy 12-bit network, shortened schedule
 # (the full default of noisy_mlp is 5000 epochs, 60 points, k = 8).
 DEMO_OUT ?= $(CURDIR)/build/demo
-DEMO_ARGS ?= --epochs 3000 --points 50 --k 4
+DEMO_ARGS ?= --epochs 3000 --points 50 --k 8
 demo: examples
 	examples/noisy_mlp --out $(DEMO_OUT) $(DEMO_ARGS)
 	@echo "demo: the pictures (*.png) and noisy_mlp.csv are in $(DEMO_OUT)"

@@ -440,7 +440,7 @@ static int write_script(const char *path, const experiment *ex, size_t snap_poin
             "set cblabel 'epoch'\n"
             "set xrange [0:lnm * 1.08]\n"
             "set yrange [0:HY * 1.12]\n"
-            "set key bottom right box opaque\n"
+            "set key outside bottom center horizontal maxrows 2 box\n"
             "set arrow 1 from lnm, graph 0 to lnm, graph 1 nohead dt 2 lw 1.5 lc rgb 'gray40'\n"
             "plot for [l=1:NH] D index (l-1) using 2:4 with lines lt l lw 1.5 notitle, \\\n"
             "     for [l=1:NH] D index (l-1) using 2:4:1 with points pt 7 ps 1.1 lc palette "
