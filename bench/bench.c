@@ -39,10 +39,13 @@
  *   median of 5 repeats when the workload has at most 4e8 pairs, of 3 above.
  *   Its ru_maxrss comes from wait4(). The ratio printed is
  *   peer time / library time at 2 threads (> 1: the library is faster).
- * - Pruning: GCENT_OPT_PRUNE_TOL (option id 7) may not exist in the linked
- *   library; that is detected at run time (gcent_ctx_set fails) and the run
- *   is "dense only". When it exists, the uniform workloads are run dense
- *   (tolerance 0: the kernel's speed) and also with the default at 2 threads,
+ * - Pruning: the options may not exist in the linked library; that is
+ *   detected at run time (gcent_opt_bounds of option id 7 fails) and the run
+ *   is "dense only". Option 7 is either GCENT_OPT_PRUNE (1 on, the default;
+ *   2 off) with the tolerance in GCENT_OPT_PRUNE_TOL (101), or the tolerance
+ *   itself (0 = dense); prune_probe() tells them apart by their bounds. When
+ *   pruning exists, the uniform workloads are run dense (the kernel's speed)
+ *   and also with the library's default at 2 threads,
  *   and every network and whole-epoch workload is run both dense and with
  *   the default; the largest |dense - pruned| over all results is printed.
  *   The peer is always dense and is compared with the dense result.
@@ -83,8 +86,14 @@
 #include <unistd.h>
 #include <gcent.h>
 
-/* The pruning option of the kernel work (may be absent in the library). */
-#define OPT_PRUNE_TOL ((gcent_opt)7)
+/* Pruning options of the kernel work, which may be absent from the linked
+ * library. Option id 7 is either a switch (GCENT_OPT_PRUNE: 1 on, the
+ * default, 2 off) with the tolerance in option 101 (GCENT_OPT_PRUNE_TOL), or
+ * the tolerance itself with 0 meaning dense; which one is read from
+ * gcent_opt_bounds() at run time (see prune_probe). */
+#define OPT_PRUNE ((gcent_opt)7)
+#define OPT_PRUNE_TOL ((gcent_opt)101)
+enum { PRUNE_ABSENT, PRUNE_SWITCH, PRUNE_TOL_IS_7 };
 
 #define BETA 0.1
 #define SEED 1u              /* library Monte Carlo seed and data seed */
@@ -130,8 +139,10 @@ typedef struct {
 
 typedef struct {
     const char *python, *peer, *tmpdir;
-    int quick, no_peer, prune_available;
-    double prune_default;
+    int quick, no_peer;
+    int prune_kind;        /* PRUNE_ABSENT, PRUNE_SWITCH or PRUNE_TOL_IS_7 */
+    int prune_available;   /* prune_kind != PRUNE_ABSENT */
+    double prune_default;  /* the default tolerance, NAN if unknown */
     const char *only;
 } config;
 
@@ -244,6 +255,54 @@ static long maxrss_kb(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
 }
 
+/* Switch pruning off in ctx (nothing to do when the library has none). */
+static int prune_dense(const config *cfg, gcent_ctx *ctx)
+{
+    if (cfg->prune_kind == PRUNE_SWITCH)
+        return gcent_ctx_set(ctx, OPT_PRUNE, 2.0);
+    if (cfg->prune_kind == PRUNE_TOL_IS_7)
+        return gcent_ctx_set(ctx, OPT_PRUNE, 0.0);
+    return GCENT_OK;
+}
+
+/* The tolerance in effect in ctx: 0 when dense, NAN without pruning. */
+static double prune_tol_of(const config *cfg, const gcent_ctx *ctx)
+{
+    double v = NAN, tol = NAN;
+    if (cfg->prune_kind == PRUNE_SWITCH && gcent_ctx_get(ctx, OPT_PRUNE, &v) == GCENT_OK)
+        tol = v == 2.0 ? 0.0 : gcent_ctx_get(ctx, OPT_PRUNE_TOL, &v) == GCENT_OK ? v : NAN;
+    else if (cfg->prune_kind == PRUNE_TOL_IS_7 && gcent_ctx_get(ctx, OPT_PRUNE, &v) == GCENT_OK)
+        tol = v;
+    return tol;
+}
+
+/* Which pruning options the library has; 0, or -1 when option 7 exists but
+ * cannot be made dense (then the benchmark cannot say what it measures). */
+static int prune_probe(config *cfg)
+{
+    double lo, hi, def;
+    cfg->prune_kind = PRUNE_ABSENT;
+    cfg->prune_available = 0;
+    cfg->prune_default = NAN;
+    if (gcent_opt_bounds(OPT_PRUNE, &lo, &hi, &def) != GCENT_OK)
+        return 0;
+    cfg->prune_kind = lo == 1.0 && hi == 2.0 && def == 1.0 ? PRUNE_SWITCH : PRUNE_TOL_IS_7;
+    if (cfg->prune_kind == PRUNE_SWITCH) {
+        if (gcent_opt_bounds(OPT_PRUNE_TOL, NULL, NULL, &def) != GCENT_OK)
+            def = NAN;
+    }
+    cfg->prune_default = def;
+    gcent_ctx *ctx = NULL;
+    if (gcent_ctx_create(&ctx) != GCENT_OK)
+        return -1;
+    int ok = prune_dense(cfg, ctx) == GCENT_OK && prune_tol_of(cfg, ctx) == 0.0;
+    gcent_ctx_free(ctx);
+    if (!ok)
+        return -1;
+    cfg->prune_available = 1;
+    return 0;
+}
+
 static int lib_call(gcent_ctx *ctx, const workload *w, const double *s, const int *labels,
                     double res[NRES], double se[NRES])
 {
@@ -285,16 +344,13 @@ static void lib_child(const config *cfg, const workload *w, const double *s, con
         (st = gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, (double)w->draws)) != GCENT_OK ||
         (st = gcent_ctx_set(ctx, GCENT_OPT_THREADS, threads)) != GCENT_OK ||
         (st = gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_MC)) != GCENT_OK ||
-        (cfg->prune_available && prune == DENSE &&
-         (st = gcent_ctx_set(ctx, OPT_PRUNE_TOL, 0.0)) != GCENT_OK)) {
+        (prune == DENSE && (st = prune_dense(cfg, ctx)) != GCENT_OK)) {
         r->status = st;
         snprintf(r->errmsg, sizeof r->errmsg, "gcent_ctx_set: %s", gcent_ctx_errmsg(ctx));
         gcent_ctx_free(ctx);
         return;
     }
-    double tol;
-    if (cfg->prune_available && gcent_ctx_get(ctx, OPT_PRUNE_TOL, &tol) == GCENT_OK)
-        r->prune_tol = tol;
+    r->prune_tol = prune_tol_of(cfg, ctx);
     r->reps = lib_reps_of(w);
     for (int rep = 0; rep < r->reps; ++rep) {
         double res[NRES], se[NRES];
@@ -440,7 +496,7 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
                     peer_result *pr)
 {
     memset(pr, 0, sizeof *pr);
-    char path[4096], reps[16], thr[16];
+    char path[4200], reps[16], thr[16];
     snprintf(path, sizeof path, "%s/workload.bin", cfg->tmpdir);
     if (write_workload(path, w, s, labels) != 0) {
         fprintf(stderr, "bench: cannot write %s: %s\n", path, strerror(errno));
@@ -750,18 +806,10 @@ int main(int argc, char **argv)
     const double t_start = now();
 
     /* Is there a pruning option in this library? */
-    gcent_ctx *probe = NULL;
-    int st = gcent_ctx_create(&probe);
-    if (st != GCENT_OK) {
-        fprintf(stderr, "bench: gcent_ctx_create: %s\n", gcent_strerror(st));
+    if (prune_probe(&cfg) != 0) {
+        fprintf(stderr, "bench: option 7 exists but pruning cannot be switched off\n");
         return 1;
     }
-    cfg.prune_available = gcent_ctx_set(probe, OPT_PRUNE_TOL, 0.0) == GCENT_OK;
-    cfg.prune_default = NAN;
-    if (cfg.prune_available && gcent_opt_bounds(OPT_PRUNE_TOL, NULL, NULL,
-                                                &cfg.prune_default) != GCENT_OK)
-        cfg.prune_default = NAN;
-    gcent_ctx_free(probe);
 
     char tmpdir[4096];
     snprintf(tmpdir, sizeof tmpdir, "%s/gcent-bench-XXXXXX", tmpbase);
@@ -894,10 +942,12 @@ int main(int argc, char **argv)
     printf("speedup = peer s / lib 2T s; MB+lib = increase of the library child's peak RSS "
            "over its size at fork; MBpeer = the peer's peak RSS.\n");
     if (cfg.prune_available)
-        printf("pruning: GCENT_OPT_PRUNE_TOL present, default %g; largest |dense - pruned| "
-               "over all results: %.3g\n", cfg.prune_default, worst_prune);
+        printf("pruning: present (%s), default tolerance %g; largest |dense - pruned| over "
+               "all results: %.3g\n", cfg.prune_kind == PRUNE_SWITCH
+               ? "GCENT_OPT_PRUNE on/off, GCENT_OPT_PRUNE_TOL" : "option 7, 0 = dense",
+               cfg.prune_default, worst_prune);
     else
-        printf("pruning: GCENT_OPT_PRUNE_TOL absent in this library: dense only.\n");
+        printf("pruning: no pruning option in this library: dense only.\n");
     if (!cfg.no_peer)
         printf("peer check: largest |lib - peer| / max(1, |lib|) = %.3g (limit %g)\n",
                worst_peer, PEER_TOL);
