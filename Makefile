@@ -270,9 +270,9 @@ demo: examples
 # python3-scipy). BENCH_QUICK=1: a tiny grid in seconds (what CI runs).
 PYTHON ?= /usr/bin/python3
 BENCH_BIN := build/bench/gcent-bench
-$(BENCH_BIN): bench/bench.c $(STLIB) $(HDRS)
+$(BENCH_BIN): bench/bench.c examples/mlp.h examples/szt12.h $(STLIB) $(HDRS)
 	@mkdir -p build/bench
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude $(CFLAGS) -o $@ \
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude $(BLAS_CFLAGS) $(CFLAGS) -o $@ \
 	    bench/bench.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
 bench: $(BENCH_BIN)

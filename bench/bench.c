@@ -36,7 +36,7 @@
  *   on it with 2 threads (all cores of this machine; see peer.py). The peer
  *   times its computation only (not Python start-up, not reading the file,
  *   and it gets the noise for free while the library generates its own):
- *   median of 5 repeats when the workload has at most 4e8 pairs, of 3 above.
+ *   median of 5 repeats when the workload has at most 1e8 pairs, of 3 above.
  *   Its ru_maxrss comes from wait4(). The ratio printed is
  *   peer time / library time at 2 threads (> 1: the library is faster).
  * - Pruning: the options may not exist in the linked library; that is
@@ -50,25 +50,30 @@
  *   the default; the largest |dense - pruned| over all results is printed.
  *   The peer is always dense and is compared with the dense result.
  *
- * THE GRID (full run; chosen to stay under ~10 minutes with the peer on
- * this 2-core machine -- the peer does 2-4e8 pairs/s, so its share dominates)
- * - uniform data in [-1,1]^d, beta = 0.1, d in {2, 12}:
- *   gcent_entropy for n in {1024, 4096, 16384} x draws in {1, 10}, and
- *   gcent_mi_layer (k = 4 rows per input, m = n/4, two classes) for the same
- *   n with draws 1, and draws 10 for n <= 4096; 1 and 2 threads, except
- *   n = 16384 with 10 draws (2.7e9 pairs), run at 2 threads only (the 1-thread
- *   scaling is visible on the smaller sizes).
- * - network data: the pre-noise activations S_l of a trained noisy tanh
- *   network 12-10-7-5-4-3-2 (beta = 0.1) on the generated 12-bit set, for the
- *   layers of width 10, 7, 5 and 3; both functions, (n, draws) in
- *   {(1024, 10), (4096, 1), (4096, 10), (16384, 1)}, 1 and 2 threads. Rows of
- *   an input come from k = 4 noisy passes through the layers below (m = n/4
- *   inputs, a fixed random subset), except for the first layer, which is
- *   deterministic given x: there k = 1 and m = n, so n <= 4096.
- * - the whole epoch: the information-plane points (gcent_mi_layer) of all six
- *   layers, m = 4096 inputs, k = 1 for layer 1 and k = 8 for layers 2-6, one
- *   Monte Carlo draw per row (8 noisy passes already give 8 queries per
- *   input), 2 threads. Epoch time = sum over layers of the per-layer medians.
+ * THE GRID (full run). The whole cross product would take far more than 10
+ * minutes on this 2-core machine, most of it in the peer (1-4e8 pairs/s) and
+ * in 1-thread dense runs; every axis is kept, not every combination (see
+ * bench/README.md for the reasons):
+ * - uniform data in [-1,1]^d, beta = 0.1, d in {2, 12}: both functions at
+ *   (n, draws) in {(1024, 1), (1024, 10), (4096, 1), (4096, 10), (16384, 1)},
+ *   1 and 2 threads dense (+ the default pruning at 2 threads);
+ *   gcent_mi_layer with k = 4 rows per input (m = n/4), alternating labels.
+ *   n = 16384 with 10 draws (2.7e9 pairs) is left out.
+ * - network data: the pre-noise activations S_l of the 12-10-7-5-4-3-2 noisy
+ *   tanh network (examples/mlp.h, beta = 0.1, seed 1, Adam 3e-3, batch 64,
+ *   200 epochs) on the generated 12-bit set, layers of width 10, 7, 5, 3
+ *   (l = 1, 2, 3, 5); both functions at (n, draws) in {(1024, 10),
+ *   (4096, 10), (16384, 1)}, 2 threads dense and pruned, plus 1 thread for
+ *   layers 1 and 5 at n = 4096. The rows of an input are k = 4 noisy passes
+ *   through the layers below (m = n/4 inputs: the first m of a fixed random
+ *   order), except layer 1, deterministic given x: k = 1, m = n <= 4096.
+ * - the whole epoch: gcent_mi_layer on all six layers, m = 4096, k = 1 for
+ *   layer 1 and k = 8 for layers 2-6, one draw per row, 2 threads, dense and
+ *   pruned; layer 6 is the softmax output (computed here: mlp.h returns the
+ *   hidden layers). Epoch time = sum over layers of the per-layer medians.
+ * The quick grid (--quick, CI): uniform n = 512 with 1 and 3 draws, layers
+ * 1 and 5 at n = 256 with 2 draws (network trained 20 epochs), an epoch of
+ * 128 inputs with k = 2; every variant; the peer once per workload.
  */
 #define _DEFAULT_SOURCE /* wait4, mkdtemp */
 #include <errno.h>
@@ -85,6 +90,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <gcent.h>
+#include "../examples/szt12.h"
+#include "../examples/mlp.h"
 
 /* Pruning options of the kernel work, which may be absent from the linked
  * library. Option id 7 is either a switch (GCENT_OPT_PRUNE: 1 on, the
@@ -131,6 +138,7 @@ typedef struct {
 
 typedef struct {
     int ok;
+    int clamp;
     int reps;
     double median, min;
     double res[NRES], se[NRES];
@@ -139,7 +147,7 @@ typedef struct {
 
 typedef struct {
     const char *python, *peer, *tmpdir;
-    int quick, no_peer;
+    int quick, no_peer, peer_clamp;
     int prune_kind;        /* PRUNE_ABSENT, PRUNE_SWITCH or PRUNE_TOL_IS_7 */
     int prune_available;   /* prune_kind != PRUNE_ABSENT */
     double prune_default;  /* the default tolerance, NAN if unknown */
@@ -193,7 +201,7 @@ static int peer_reps_of(const config *cfg, const workload *w)
 {
     if (cfg->quick)
         return 1;
-    return pairs_of(w) <= 4e8 ? 5 : 3;
+    return pairs_of(w) <= 1e8 ? 5 : 3;
 }
 
 static const char *fn_name(int fn) { return fn == FN_ENTROPY ? "entropy" : "mi_layer"; }
@@ -228,20 +236,190 @@ static void uniform_data(size_t n, size_t d, double *s)
         }
 }
 
-/* The rows and labels of a workload; 0 or -1 (out of memory). */
+/* The trained network and its layer samples (see the header comment). */
+#define NET_SIZES 7
+static const int ARCH[NET_SIZES] = {12, 10, 7, 5, 4, 3, 2}; /* d_0 .. d_6 */
+#define STREAM_SUBSET ((uint64_t)5 << 28) /* beside mlp.h's streams, below 2^32 */
+enum { TAG_SETS = 1, TAG_EPOCH = 2 };    /* mlp.h measurement tags */
+
+typedef struct {
+    size_t m4;                    /* inputs of the k = 4 sets (the first of perm) */
+    size_t m8, k8;                /* inputs and passes of the epoch */
+    size_t *perm;                 /* the 4096 inputs in a fixed random order */
+    int *y;                       /* labels in perm order */
+    double *s4[NET_SIZES];        /* [l]: S_l, m4 * 4 rows of ARCH[l] (l = 1..5) */
+    double *s8[NET_SIZES];        /* [l]: S_l, m8 * k8 rows (l = 1..6) */
+    int epochs;
+    double loss, accuracy, secs;
+    double negligible[NET_SIZES]; /* fraction of pairs below e^-36.84 = 1e-16 */
+} netdata;
+
+static netdata NET;
+
+typedef struct {
+    double key;
+    size_t index;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+/* S_6 of the epoch set: the output layer's softmax probabilities
+ * p = softmax(W_6 T_5 + b_6), T_5 = S_5 + beta Z_5, with Z_5 the noise
+ * mlp.h's measurement draws for layer 5 of row r (its documented layout:
+ * stream MLP_STREAM_MEASURE + tag, variates r H + (d_1 + .. + d_4) ..).
+ * (mlp_layer_samples gives the hidden layers only.) */
+static void output_layer(const mlp *net, const double *s5, size_t rows, uint64_t tag,
+                         double *s6)
+{
+    const int d5 = ARCH[5], d6 = ARCH[6];
+    const uint64_t H = (uint64_t)net->hidden, off = (uint64_t)(H - (uint64_t)d5);
+    for (size_t r = 0; r < rows; ++r) {
+        double z[16], t5[16], a[16], mx = -INFINITY, sum = 0.0;
+        gcent_rng_normals(net->seed, MLP_STREAM_MEASURE + tag, r * H + off, (size_t)d5, z);
+        for (int c = 0; c < d5; ++c)
+            t5[c] = s5[r * (size_t)d5 + c] + net->beta * z[c];
+        for (int o = 0; o < d6; ++o) {
+            a[o] = net->b[6][o];
+            for (int c = 0; c < d5; ++c)
+                a[o] += net->w[6][o * d5 + c] * t5[c];
+            mx = a[o] > mx ? a[o] : mx;
+        }
+        for (int o = 0; o < d6; ++o)
+            sum += (a[o] = exp(a[o] - mx));
+        for (int o = 0; o < d6; ++o)
+            s6[r * (size_t)d6 + o] = a[o] / sum;
+    }
+}
+
+/* Fraction of the n^2 pairs (i, j) of rows with |s_i - s_j|^2 / (2 beta^2)
+ * > 36.84, i.e. whose term is below 1e-16 of the self term. */
+static double negligible_fraction(const double *s, size_t n, size_t d, size_t lds)
+{
+    const double lim = 2.0 * BETA * BETA * 36.841361487904734; /* -ln 1e-16 */
+    size_t cnt = 0;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < n; ++j) {
+            double dd = 0.0;
+            for (size_t c = 0; c < d; ++c) {
+                double t = s[i * lds + c] - s[j * lds + c];
+                dd += t * t;
+            }
+            cnt += dd > lim;
+        }
+    return (double)cnt / ((double)n * (double)n);
+}
+
+/* Train the 12-10-7-5-4-3-2 network on the generated 12-bit set and draw the
+ * layer samples. 0, or -1 with a message on stderr. */
+static int net_build(const config *cfg)
+{
+    netdata *N = &NET;
+    szt12_data data;
+    if (szt12_generate(&data) != 0) {
+        fprintf(stderr, "bench: out of memory\n");
+        return -1;
+    }
+    const size_t M = data.n;
+    N->m4 = cfg->quick ? 256 : M;
+    N->m8 = cfg->quick ? 128 : M;
+    N->k8 = cfg->quick ? 2 : 8;
+    N->epochs = cfg->quick ? 20 : 200;
+    mlp *net = NULL;
+    keyed *kv = malloc(M * sizeof *kv);
+    double *keys = malloc(M * sizeof *keys), *xp = malloc(M * 12 * sizeof *xp);
+    N->perm = malloc(M * sizeof *N->perm);
+    N->y = malloc(M * sizeof *N->y);
+    int ok = kv && keys && xp && N->perm && N->y;
+    for (int l = 1; ok && l < NET_SIZES; ++l) {
+        N->s4[l] = l < NET_SIZES - 1 ? malloc(N->m4 * 4 * (size_t)ARCH[l] * sizeof(double))
+                                     : NULL;
+        N->s8[l] = malloc(N->m8 * N->k8 * (size_t)ARCH[l] * sizeof(double));
+        ok = (N->s4[l] || l == NET_SIZES - 1) && N->s8[l];
+    }
+    int st = ok ? mlp_create(&net, ARCH, NET_SIZES, BETA, SEED) : MLP_ENOMEM;
+    if (st != MLP_OK) {
+        fprintf(stderr, "bench: mlp_create: %s\n", mlp_strerror(st));
+        free(kv), free(keys), free(xp);
+        szt12_free(&data);
+        return -1;
+    }
+    /* a fixed random order of the inputs: sorted by one normal key each */
+    gcent_rng_normals(SEED, STREAM_SUBSET, 0, M, keys);
+    for (size_t i = 0; i < M; ++i) {
+        kv[i].key = keys[i];
+        kv[i].index = i;
+    }
+    qsort(kv, M, sizeof *kv, by_key);
+    for (size_t i = 0; i < M; ++i) {
+        N->perm[i] = kv[i].index;
+        N->y[i] = data.y[kv[i].index];
+        memcpy(xp + i * 12, data.x + kv[i].index * 12, 12 * sizeof *xp);
+    }
+    /* Adam, learning rate 3e-3, minibatches of 64, fixed seed: ~95% accuracy */
+    double t0 = now();
+    for (int e = 0; e < N->epochs && st == MLP_OK; ++e)
+        st = mlp_train_epoch(net, data.x, data.y, M, 64, MLP_ADAM, 3e-3, (uint64_t)e, &N->loss);
+    if (st == MLP_OK)
+        st = mlp_evaluate(net, data.x, data.y, M, MLP_TAG_NOISELESS, NULL, &N->accuracy);
+    N->secs = now() - t0;
+    double *sets[NET_SIZES - 2], *ep[NET_SIZES - 2];
+    for (int l = 1; l < NET_SIZES - 1; ++l) {
+        sets[l - 1] = N->s4[l];
+        ep[l - 1] = N->s8[l];
+    }
+    if (st == MLP_OK)
+        st = mlp_layer_samples(net, xp, N->m4, 4, TAG_SETS, sets);
+    if (st == MLP_OK)
+        st = mlp_layer_samples(net, xp, N->m8, N->k8, TAG_EPOCH, ep);
+    if (st == MLP_OK)
+        output_layer(net, N->s8[5], N->m8 * N->k8, TAG_EPOCH, N->s8[6]);
+    if (st == MLP_OK)
+        for (int l = 1; l < NET_SIZES - 1; ++l) /* one pass (j = 0) per input */
+            N->negligible[l] = negligible_fraction(N->s4[l], N->m4, (size_t)ARCH[l],
+                                                   4 * (size_t)ARCH[l]);
+    mlp_free(net);
+    free(kv), free(keys), free(xp);
+    szt12_free(&data);
+    if (st != MLP_OK) {
+        fprintf(stderr, "bench: training the network: %s\n", mlp_strerror(st));
+        return -1;
+    }
+    return 0;
+}
+
+/* The rows (compact, n x d) and labels of a workload; 0 or -1 (out of memory). */
 static int workload_data(const workload *w, double **s_out, int **labels_out)
 {
-    size_t n = rows_of(w);
-    double *s = malloc(n * w->d * sizeof *s);
+    size_t n = rows_of(w), d = w->d;
+    double *s = malloc(n * d * sizeof *s);
     int *labels = malloc(w->m * sizeof *labels);
     if (s == NULL || labels == NULL) {
         free(s);
         free(labels);
         return -1;
     }
-    uniform_data(n, w->d, s);
-    for (size_t i = 0; i < w->m; ++i)
-        labels[i] = (int)(i & 1u);
+    if (w->layer == 0) {
+        uniform_data(n, d, s);
+        for (size_t i = 0; i < w->m; ++i)
+            labels[i] = (int)(i & 1u);
+    } else {
+        /* the first m inputs of the set; layer 1 is deterministic given x,
+         * so its k = 1 rows are pass 0 of each input */
+        const double *src = w->epoch ? NET.s8[w->layer] : NET.s4[w->layer];
+        size_t kk = w->epoch ? NET.k8 : 4;
+        if (w->k == kk)
+            memcpy(s, src, n * d * sizeof *s);
+        else
+            for (size_t i = 0; i < w->m; ++i)
+                memcpy(s + i * d, src + i * kk * d, d * sizeof *s);
+        memcpy(labels, NET.y, w->m * sizeof *labels);
+    }
     *s_out = s;
     *labels_out = labels;
     return 0;
@@ -519,7 +697,8 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
         if (dup2(fds[1], STDOUT_FILENO) < 0)
             _exit(127);
         close(fds[1]);
-        char *argv[] = {(char *)cfg->python, (char *)cfg->peer, path, thr, reps, NULL};
+        char *argv[] = {(char *)cfg->python, (char *)cfg->peer, path, thr, reps,
+                        cfg->peer_clamp ? "clamp" : NULL, NULL};
         execv(cfg->python, argv);
         fprintf(stderr, "bench: cannot run %s: %s\n", cfg->python, strerror(errno));
         _exit(127);
@@ -560,6 +739,7 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
         return -1;
     }
     pr->reps = (int)nrep;
+    pr->clamp = cfg->peer_clamp;
     pr->rss_peak_kb = ru.ru_maxrss;
     pr->ok = 1;
     return 0;
@@ -601,13 +781,18 @@ typedef struct {
 static const size_draws UNIFORM_FULL[] = {{1024, 1}, {1024, 10}, {4096, 1}, {4096, 10},
                                           {16384, 1}};
 static const size_draws UNIFORM_QUICK[] = {{512, 1}, {512, 3}};
+static const size_draws NETWORK_FULL[] = {{1024, 10}, {4096, 10}, {16384, 1}};
+static const size_draws NETWORK_QUICK[] = {{256, 2}};
+static const int NETWORK_LAYERS_FULL[] = {1, 2, 3, 5}; /* widths 10, 7, 5, 3 */
+static const int NETWORK_LAYERS_QUICK[] = {1, 5};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static int build_grid(const config *cfg, wlist *L)
 {
     const size_t dims[2] = {2, 12};
     const size_draws *sd = cfg->quick ? UNIFORM_QUICK : UNIFORM_FULL;
-    size_t nsd = cfg->quick ? sizeof UNIFORM_QUICK / sizeof UNIFORM_QUICK[0]
-                            : sizeof UNIFORM_FULL / sizeof UNIFORM_FULL[0];
+    size_t nsd = cfg->quick ? COUNT(UNIFORM_QUICK) : COUNT(UNIFORM_FULL);
     int st = 0;
     for (int fn = FN_ENTROPY; fn <= FN_MI; ++fn)
         for (int di = 0; di < 2; ++di)
@@ -625,6 +810,56 @@ static int build_grid(const config *cfg, wlist *L)
                     variant(&w, 2, PRUNED);
                 st |= add(L, w);
             }
+
+    /* network layers: 1 thread only at n = 4096 for the widest and the
+     * narrowest layer (the full grid) */
+    sd = cfg->quick ? NETWORK_QUICK : NETWORK_FULL;
+    nsd = cfg->quick ? COUNT(NETWORK_QUICK) : COUNT(NETWORK_FULL);
+    const int *layers = cfg->quick ? NETWORK_LAYERS_QUICK : NETWORK_LAYERS_FULL;
+    size_t nl = cfg->quick ? COUNT(NETWORK_LAYERS_QUICK) : COUNT(NETWORK_LAYERS_FULL);
+    for (int fn = FN_ENTROPY; fn <= FN_MI; ++fn)
+        for (size_t li = 0; li < nl; ++li)
+            for (size_t j = 0; j < nsd; ++j) {
+                workload w;
+                memset(&w, 0, sizeof w);
+                w.fn = fn;
+                w.layer = layers[li];
+                w.d = (size_t)ARCH[w.layer];
+                w.k = w.layer == 1 ? 1 : 4; /* layer 1 is deterministic given x */
+                w.m = sd[j].n / w.k;
+                w.draws = sd[j].draws;
+                if (w.m > NET.m4)
+                    continue;
+                int one = cfg->quick ||
+                          (sd[j].n == 4096 && (w.layer == layers[0] || w.layer == layers[nl - 1]));
+                if (one)
+                    variant(&w, 1, DENSE);
+                variant(&w, 2, DENSE);
+                if (cfg->prune_available && one)
+                    variant(&w, 1, PRUNED);
+                if (cfg->prune_available)
+                    variant(&w, 2, PRUNED);
+                st |= add(L, w);
+            }
+
+    /* the whole epoch: all six layers, 2 threads */
+    for (int l = 1; l < NET_SIZES; ++l) {
+        workload w;
+        memset(&w, 0, sizeof w);
+        w.fn = FN_MI;
+        w.layer = l;
+        w.epoch = 1;
+        w.d = (size_t)ARCH[l];
+        w.k = l == 1 ? 1 : NET.k8;
+        w.m = NET.m8;
+        w.draws = 1;
+        if (cfg->quick)
+            variant(&w, 1, DENSE);
+        variant(&w, 2, DENSE);
+        if (cfg->prune_available)
+            variant(&w, 2, PRUNED);
+        st |= add(L, w);
+    }
     return st;
 }
 
@@ -678,9 +913,9 @@ static void print_json(const outcome *o)
     }
     printf("],");
     if (o->peer.ok) {
-        printf("\"peer\":{\"threads\":%d,\"reps\":%d,\"median_s\":%.6g,\"min_s\":%.6g,"
+        printf("\"peer\":{\"threads\":%d,\"clamp\":%s,\"reps\":%d,\"median_s\":%.6g,\"min_s\":%.6g,"
                "\"pairs_per_s\":%.4g,\"maxrss_kb\":%ld,\"h\":%.17g",
-               PEER_THREADS, o->peer.reps, o->peer.median, o->peer.min,
+               PEER_THREADS, o->peer.clamp ? "true" : "false", o->peer.reps, o->peer.median, o->peer.min,
                pairs_of(w) / o->peer.median, o->peer.rss_peak_kb, o->peer.res[0]);
         if (w->fn == FN_MI)
             printf(",\"ixt\":%.17g,\"iyt\":%.17g", o->peer.res[1], o->peer.res[2]);
@@ -751,6 +986,95 @@ static void table_rows(const outcome *o)
     }
 }
 
+/* The whole epoch: sums over its layers of the per-layer medians at 2 threads. */
+typedef struct {
+    int layers;
+    size_t m, k;
+    double pairs, dense, pruned, peer; /* seconds; NAN when a layer lacks the run */
+    double peer_diff, prune_diff;
+    long rss_kb, peer_rss_kb;          /* largest over the layers */
+} epoch_total;
+
+static epoch_total epoch_sum(const outcome *out, size_t nout)
+{
+    epoch_total E;
+    memset(&E, 0, sizeof E);
+    E.prune_diff = NAN;
+    for (size_t i = 0; i < nout; ++i) {
+        const outcome *o = &out[i];
+        if (!o->w.epoch)
+            continue;
+        E.layers++;
+        E.m = o->w.m;
+        E.k = o->w.k > E.k ? o->w.k : E.k;
+        E.pairs += pairs_of(&o->w);
+        int vd = find_variant(o, 2, DENSE), vp = find_variant(o, 2, PRUNED);
+        E.dense += vd >= 0 ? lib_median(&o->lib[vd]) : NAN;
+        E.pruned += vp >= 0 ? lib_median(&o->lib[vp]) : NAN;
+        E.peer += o->peer.ok ? o->peer.median : NAN;
+        if (vd >= 0) {
+            long r = o->lib[vd].rss_peak_kb - o->lib[vd].rss_start_kb;
+            E.rss_kb = r > E.rss_kb ? r : E.rss_kb;
+        }
+        if (o->peer.ok) {
+            E.peer_diff = o->peer_diff > E.peer_diff ? o->peer_diff : E.peer_diff;
+            E.peer_rss_kb = o->peer.rss_peak_kb > E.peer_rss_kb ? o->peer.rss_peak_kb
+                                                                 : E.peer_rss_kb;
+        }
+        if (!isnan(o->prune_diff))
+            E.prune_diff = isnan(E.prune_diff) || o->prune_diff > E.prune_diff
+                               ? o->prune_diff : E.prune_diff;
+    }
+    return E;
+}
+
+/* A JSON number, or null for NAN. */
+static const char *jnum(char *buf, size_t len, double v)
+{
+    if (isnan(v) || isinf(v))
+        snprintf(buf, len, "null");
+    else
+        snprintf(buf, len, "%.6g", v);
+    return buf;
+}
+
+static void epoch_json(const epoch_total *E)
+{
+    char b[7][32];
+    printf("{\"fn\":\"epoch\",\"layers\":%d,\"m\":%zu,\"k\":%zu,\"draws\":1,"
+           "\"pairs\":%.0f,\"lib_dense_2t_s\":%s,\"lib_pruned_2t_s\":%s,\"peer_2t_s\":%s,"
+           "\"speedup_dense\":%s,\"speedup_pruned\":%s,\"peer_absdiff\":%s,"
+           "\"dense_vs_pruned_absdiff\":%s,\"maxrss_increase_kb\":%ld,"
+           "\"peer_maxrss_kb\":%ld}\n",
+           E->layers, E->m, E->k, E->pairs, jnum(b[0], 32, E->dense),
+           jnum(b[1], 32, E->pruned), jnum(b[2], 32, E->peer),
+           jnum(b[3], 32, E->peer / E->dense), jnum(b[4], 32, E->peer / E->pruned),
+           jnum(b[5], 32, E->peer_diff), jnum(b[6], 32, E->prune_diff), E->rss_kb,
+           E->peer_rss_kb);
+}
+
+static void epoch_rows(const epoch_total *E)
+{
+    for (int prune = DENSE; prune <= PRUNED; ++prune) {
+        double t = prune == DENSE ? E->dense : E->pruned;
+        if (prune == PRUNED && isnan(t))
+            continue;
+        char b[10][32];
+        printf("%-8s %-12s %2s %6zu %5d %-7s %8.2e | %8s %8s %9s | %8s %9s | %7s | %8s %8s | "
+               "%6s %6s\n",
+               "mi_layer", "epoch total", "-", E->m * E->k, 1,
+               prune == DENSE ? "dense" : "default", E->pairs, "-",
+               fmt(b[0], 32, "%.4f", t), fmt(b[1], 32, "%.3e", E->pairs / t),
+               fmt(b[2], 32, "%.4f", E->peer), fmt(b[3], 32, "%.3e", E->pairs / E->peer),
+               fmt(b[4], 32, "%.1fx", E->peer / t),
+               fmt(b[5], 32, "%.1e", prune == DENSE ? E->peer_diff : NAN),
+               fmt(b[6], 32, "%.1e", prune == PRUNED ? E->prune_diff : NAN),
+               fmt(b[7], 32, "%.1f", prune == DENSE ? (double)E->rss_kb / 1024.0 : NAN),
+               fmt(b[8], 32, "%.0f",
+                   prune == DENSE && !isnan(E->peer) ? (double)E->peer_rss_kb / 1024.0 : NAN));
+    }
+}
+
 /* ---- main ------------------------------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
@@ -764,6 +1088,7 @@ static void usage(FILE *f)
         "  --python PATH  Python with NumPy and SciPy (default /usr/bin/python3)\n"
         "  --peer PATH    the peer script (default bench/peer.py)\n"
         "  --no-peer      library only\n"
+        "  --peer-clamp   the peer clamps its exponents at -700 (see bench/peer.py)\n"
         "  --only TEXT    only the workloads whose description contains TEXT\n"
         "  --tmp DIR      directory for the peer's workload files (default /tmp)\n"
         "One JSON line per workload on stdout, then a table; progress on stderr.\n");
@@ -785,6 +1110,8 @@ int main(int argc, char **argv)
             cfg.quick = 1;
         } else if (strcmp(opt, "--no-peer") == 0) {
             cfg.no_peer = 1;
+        } else if (strcmp(opt, "--peer-clamp") == 0) {
+            cfg.peer_clamp = 1;
         } else if (val != NULL && strcmp(opt, "--python") == 0) {
             cfg.python = val;
             ++a;
@@ -818,6 +1145,20 @@ int main(int argc, char **argv)
         return 1;
     }
     cfg.tmpdir = tmpdir;
+
+    if (net_build(&cfg) != 0)
+        return 1;
+    char netdesc[512];
+    int len = snprintf(netdesc, sizeof netdesc,
+                       "network: %d-%d-%d-%d-%d-%d-%d tanh, beta = %g, Adam 3e-3, batch 64, "
+                       "%d epochs (%.1f s), noiseless accuracy %.4f; fraction of pairs below "
+                       "1e-16 of the self term in S_1..S_5 (%zu inputs, one pass):",
+                       ARCH[0], ARCH[1], ARCH[2], ARCH[3], ARCH[4], ARCH[5], ARCH[6], BETA,
+                       NET.epochs, NET.secs, NET.accuracy, NET.m4);
+    for (int l = 1; l < NET_SIZES - 1 && len > 0 && (size_t)len < sizeof netdesc; ++l)
+        len += snprintf(netdesc + len, sizeof netdesc - (size_t)len, " %.4f",
+                        NET.negligible[l]);
+    fprintf(stderr, "bench: %s\n", netdesc);
 
     wlist L;
     memset(&L, 0, sizeof L);
@@ -930,15 +1271,22 @@ int main(int argc, char **argv)
     if (!cfg.no_peer)
         rmdir(tmpdir);
 
+    epoch_total E = epoch_sum(out, nout);
+    if (E.layers > 0)
+        epoch_json(&E);
     printf("\n");
     table_header();
     for (size_t i = 0; i < nout; ++i)
         table_rows(&out[i]);
+    if (E.layers > 0)
+        epoch_rows(&E);
     printf("\nlibgcent %s; method Monte Carlo everywhere; beta = %g; seed %u.\n",
            gcent_version_string(), BETA, SEED);
+    printf("%s\n", netdesc);
     printf("lib: median of %d calls (%d below 2^24 pairs), forked per variant; peer: "
-           "bench/peer.py, %d threads, median of 5 (3 above 4e8 pairs).\n",
-           LIB_REPS, LIB_REPS_SMALL, PEER_THREADS);
+           "bench/peer.py, %d threads, median of 5 (3 above 1e8 pairs), %s.\n",
+           LIB_REPS, LIB_REPS_SMALL, PEER_THREADS,
+           cfg.peer_clamp ? "exponents clamped at -700" : "scipy logsumexp, no clamping");
     printf("speedup = peer s / lib 2T s; MB+lib = increase of the library child's peak RSS "
            "over its size at fork; MBpeer = the peer's peak RSS.\n");
     if (cfg.prune_available)
