@@ -243,10 +243,9 @@ static const int ARCH[NET_SIZES] = {12, 10, 7, 5, 4, 3, 2}; /* d_0 .. d_6 */
 enum { TAG_SETS = 1, TAG_EPOCH = 2 };    /* mlp.h measurement tags */
 
 typedef struct {
-    size_t m4;                    /* inputs of the k = 4 sets (the first of perm) */
+    size_t m4;                    /* inputs of the k = 4 sets */
     size_t m8, k8;                /* inputs and passes of the epoch */
-    size_t *perm;                 /* the 4096 inputs in a fixed random order */
-    int *y;                       /* labels in perm order */
+    int *y;                       /* labels, inputs in a fixed random order */
     double *s4[NET_SIZES];        /* [l]: S_l, m4 * 4 rows of ARCH[l] (l = 1..5) */
     double *s8[NET_SIZES];        /* [l]: S_l, m8 * k8 rows (l = 1..6) */
     int epochs;
@@ -333,9 +332,8 @@ static int net_build(const config *cfg)
     mlp *net = NULL;
     keyed *kv = malloc(M * sizeof *kv);
     double *keys = malloc(M * sizeof *keys), *xp = malloc(M * 12 * sizeof *xp);
-    N->perm = malloc(M * sizeof *N->perm);
     N->y = malloc(M * sizeof *N->y);
-    int ok = kv && keys && xp && N->perm && N->y;
+    int ok = kv && keys && xp && N->y;
     for (int l = 1; ok && l < NET_SIZES; ++l) {
         N->s4[l] = l < NET_SIZES - 1 ? malloc(N->m4 * 4 * (size_t)ARCH[l] * sizeof(double))
                                      : NULL;
@@ -357,11 +355,11 @@ static int net_build(const config *cfg)
     }
     qsort(kv, M, sizeof *kv, by_key);
     for (size_t i = 0; i < M; ++i) {
-        N->perm[i] = kv[i].index;
         N->y[i] = data.y[kv[i].index];
         memcpy(xp + i * 12, data.x + kv[i].index * 12, 12 * sizeof *xp);
     }
-    /* Adam, learning rate 3e-3, minibatches of 64, fixed seed: ~95% accuracy */
+    /* Adam, learning rate 3e-3, minibatches of 64, fixed seed: about 97%
+     * noiseless accuracy after 200 epochs */
     double t0 = now();
     for (int e = 0; e < N->epochs && st == MLP_OK; ++e)
         st = mlp_train_epoch(net, data.x, data.y, M, 64, MLP_ADAM, 3e-3, (uint64_t)e, &N->loss);
@@ -391,6 +389,16 @@ static int net_build(const config *cfg)
         return -1;
     }
     return 0;
+}
+
+static void net_free(void)
+{
+    free(NET.y);
+    for (int l = 0; l < NET_SIZES; ++l) {
+        free(NET.s4[l]);
+        free(NET.s8[l]);
+    }
+    memset(&NET, 0, sizeof NET);
 }
 
 /* The rows (compact, n x d) and labels of a workload; 0 or -1 (out of memory). */
@@ -1303,5 +1311,6 @@ int main(int argc, char **argv)
            failures == 1 ? "" : "s");
     free(out);
     free(L.w);
+    net_free();
     return failures ? 1 : 0;
 }
