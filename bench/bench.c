@@ -1280,6 +1280,8 @@ int main(int argc, char **argv)
         rmdir(tmpdir);
 
     epoch_total E = epoch_sum(out, nout);
+    if (E.layers != NET_SIZES - 1) /* not the whole epoch (--only) */
+        E.layers = 0;
     if (E.layers > 0)
         epoch_json(&E);
     printf("\n");
