@@ -59,12 +59,13 @@ all: static shared
 static: $(STLIB)
 shared: $(SHLIB)
 
-build/obj/%.o: src/%.c src/internal.h $(HDRS) | build/obj
+build/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS) | build/obj
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 
 # The mixture kernel is always vectorised (-O3 after the user's CFLAGS); it
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
 build/obj/mixture.o: KERNEL_CFLAGS = -O3
+build/obj/kernel.o: KERNEL_CFLAGS = -O3
 
 build/obj build/tests lib:
 	mkdir -p $@
@@ -86,6 +87,9 @@ $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
 	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
 	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
 	    $(CHECK_LIBS) $(LIB_LIBS)
+
+# tests/test_npy.c includes the examples' .npy reader.
+$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: examples/npy.h
 
 check: $(TEST_BIN) check-abi
 	$(TEST_BIN)
@@ -259,9 +263,13 @@ examples:
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig $(MAKE) -C examples \
 	    LDFLAGS="$(LDFLAGS) -Wl,-rpath,$(STAGE)/lib"
 
+# The information plane of the noisy 12-bit network, shortened schedule
+# (the full default of noisy_mlp is 5000 epochs, 60 points, k = 8).
 DEMO_OUT ?= $(CURDIR)/build/demo
+DEMO_ARGS ?= --epochs 3000 --points 50 --k 4
 demo: examples
-	examples/entropy_demo --out $(DEMO_OUT)
+	examples/noisy_mlp --out $(DEMO_OUT) $(DEMO_ARGS)
+	@echo "demo: the pictures (*.png) and noisy_mlp.csv are in $(DEMO_OUT)"
 
 # ---- benchmark (bench/README.md) ------------------------------------------------
 # Linked against the built static library (like the tests), with the library's

@@ -27,9 +27,11 @@
  *     MLP_TAG_NOISELESS gives the noise-free pass (Z = 0) of the same weights.
  * Streams are below 2^30, so they never meet the library's own Monte Carlo
  * streams (which start at 2^32) even when the same seed is used; streams
- * 2^30 .. 2^32-1 are left to the caller. The BLAS
- * products here have no reduction split across threads for these sizes in the
- * BLAS libraries we know; results do not depend on the library's --threads.
+ * 2^30 .. 2^32-1 are left to the caller. The matrix products are small
+ * (a minibatch, or 256 rows, by a few units); with OpenBLAS noisy_mlp's CSV
+ * is the same bits with OPENBLAS_NUM_THREADS=1 and with the default. Another
+ * BLAS may round the products differently: then the bits, not the story,
+ * change.
  *
  * API (all sizes size_t; x is n x d_0 row-major; y holds n labels 0..d_L-1):
  *
@@ -115,8 +117,6 @@ typedef struct mlp {
      * (t[0] = inputs), dl[l] = dLoss/d(pre-activation of layer l), z = noise */
     size_t cap;
     double *s[MLP_MAX_SIZES], *t[MLP_MAX_SIZES], *dl[MLP_MAX_SIZES], *z;
-    size_t *order;
-    size_t order_cap;
 } mlp;
 
 static inline const char *mlp_strerror(int status)
@@ -151,7 +151,6 @@ static inline void mlp_free(mlp *net)
         free(net->mw[l]), free(net->mb[l]), free(net->vw[l]), free(net->vb[l]);
     }
     mlp__free_scratch(net);
-    free(net->order);
     free(net);
 }
 
