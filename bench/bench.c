@@ -154,7 +154,7 @@ typedef struct {
     const char *only;
 } config;
 
-/* ---- small helpers ---------------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------------- */
 
 static double now(void)
 {
@@ -217,7 +217,7 @@ static void describe(const workload *w, char *buf, size_t len)
                  w->k, w->draws);
 }
 
-/* ---- data ------------------------------------------------------------------------------ */
+/* ---- data ------------------------------------------------------------------------ */
 
 /* Uniform rows in [-1,1]^d from Philox: row i, coordinates 2c and 2c+1 from
  * counter (i, c, d, 0xB0) and key (SEED, 0). Labels: input parity. */
@@ -433,7 +433,7 @@ static int workload_data(const workload *w, double **s_out, int **labels_out)
     return 0;
 }
 
-/* ---- library runs, one fork()ed child per variant ---------------------------------------------- */
+/* ---- library runs, one fork()ed child per variant -------------------------------- */
 
 static long maxrss_kb(void)
 {
@@ -489,25 +489,30 @@ static int prune_probe(config *cfg)
     return 0;
 }
 
+/* One call; res/se are written only on success (results of gcent_entropy
+ * in res[0], se[0]; of gcent_mi_layer h(T), I(X;T), I(Y;T)). */
 static int lib_call(gcent_ctx *ctx, const workload *w, const double *s, const int *labels,
                     double res[NRES], double se[NRES])
 {
     if (w->fn == FN_ENTROPY) {
         gcent_estimate e;
         int st = gcent_entropy(ctx, s, rows_of(w), w->d, w->d, NULL, BETA, &e);
-        res[0] = e.value;
-        se[0] = e.se;
-        res[1] = res[2] = se[1] = se[2] = 0.0;
+        if (st == GCENT_OK) {
+            res[0] = e.value;
+            se[0] = e.se;
+            res[1] = res[2] = se[1] = se[2] = 0.0;
+        }
         return st;
     }
     gcent_layer_mi r;
     int st = gcent_mi_layer(ctx, s, w->m, w->k, w->d, w->d, labels, BETA, &r);
-    res[0] = r.ht.value;
-    se[0] = r.ht.se;
-    res[1] = r.ixt.value;
-    se[1] = r.ixt.se;
-    res[2] = r.iyt.value;
-    se[2] = r.iyt.se;
+    if (st == GCENT_OK) {
+        const gcent_estimate *e[NRES] = {&r.ht, &r.ixt, &r.iyt};
+        for (int t = 0; t < NRES; ++t) {
+            res[t] = e[t]->value;
+            se[t] = e[t]->se;
+        }
+    }
     return st;
 }
 
@@ -628,7 +633,7 @@ static int run_lib(const config *cfg, const workload *w, const double *s, const 
     return r->status == GCENT_OK ? 0 : -1;
 }
 
-/* ---- the peer ------------------------------------------------------------------------------------- */
+/* ---- the peer -------------------------------------------------------------------- */
 
 /* Workload file for peer.py (format in its docstring). */
 static int write_workload(const char *path, const workload *w, const double *s,
@@ -753,7 +758,7 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
     return 0;
 }
 
-/* ---- the grid ------------------------------------------------------------------------------------------- */
+/* ---- the grid -------------------------------------------------------------------- */
 
 typedef struct {
     workload *w;
@@ -871,7 +876,7 @@ static int build_grid(const config *cfg, wlist *L)
     return st;
 }
 
-/* ---- output ------------------------------------------------------------------------------------------ */
+/* ---- output ---------------------------------------------------------------------- */
 
 typedef struct {
     workload w;
@@ -891,6 +896,16 @@ static int find_variant(const outcome *o, int threads, int prune)
         if (o->w.threads[v] == threads && o->w.prune[v] == prune)
             return v;
     return -1;
+}
+
+/* A JSON number, or null for NAN. */
+static const char *jnum(char *buf, size_t len, double v)
+{
+    if (isnan(v) || isinf(v))
+        snprintf(buf, len, "null");
+    else
+        snprintf(buf, len, "%.6g", v);
+    return buf;
 }
 
 static void print_json(const outcome *o)
@@ -917,19 +932,22 @@ static void print_json(const outcome *o)
         if (w->fn == FN_MI)
             printf(",\"ixt\":%.17g,\"ixt_se\":%.6g,\"iyt\":%.17g,\"iyt_se\":%.6g", r->res[1],
                    r->se[1], r->res[2], r->se[2]);
-        printf("}");
+        char b[32];
+        printf(",\"speedup_vs_peer\":%s}",
+               jnum(b, sizeof b, o->peer.ok ? o->peer.median / med : NAN));
     }
     printf("],");
     if (o->peer.ok) {
-        printf("\"peer\":{\"threads\":%d,\"clamp\":%s,\"reps\":%d,\"median_s\":%.6g,\"min_s\":%.6g,"
-               "\"pairs_per_s\":%.4g,\"maxrss_kb\":%ld,\"h\":%.17g",
-               PEER_THREADS, o->peer.clamp ? "true" : "false", o->peer.reps, o->peer.median, o->peer.min,
-               pairs_of(w) / o->peer.median, o->peer.rss_peak_kb, o->peer.res[0]);
+        printf("\"peer\":{\"threads\":%d,\"clamp\":%s,\"reps\":%d,\"median_s\":%.6g,"
+               "\"min_s\":%.6g,\"pairs_per_s\":%.4g,\"maxrss_kb\":%ld,\"h\":%.17g",
+               PEER_THREADS, o->peer.clamp ? "true" : "false", o->peer.reps, o->peer.median,
+               o->peer.min, pairs_of(w) / o->peer.median, o->peer.rss_peak_kb, o->peer.res[0]);
         if (w->fn == FN_MI)
             printf(",\"ixt\":%.17g,\"iyt\":%.17g", o->peer.res[1], o->peer.res[2]);
         int v2 = find_variant(o, 2, DENSE);
-        printf("},\"peer_absdiff\":%.3g,\"speedup_vs_peer\":%.4g,", o->peer_diff,
-               v2 >= 0 ? o->peer.median / lib_median(&o->lib[v2]) : NAN);
+        char b[32];
+        printf("},\"peer_absdiff\":%.3g,\"speedup_vs_peer\":%s,", o->peer_diff,
+               jnum(b, sizeof b, v2 >= 0 ? o->peer.median / lib_median(&o->lib[v2]) : NAN));
     } else {
         printf("\"peer\":null,");
     }
@@ -1036,16 +1054,6 @@ static epoch_total epoch_sum(const outcome *out, size_t nout)
     return E;
 }
 
-/* A JSON number, or null for NAN. */
-static const char *jnum(char *buf, size_t len, double v)
-{
-    if (isnan(v) || isinf(v))
-        snprintf(buf, len, "null");
-    else
-        snprintf(buf, len, "%.6g", v);
-    return buf;
-}
-
 static void epoch_json(const epoch_total *E)
 {
     char b[7][32];
@@ -1083,7 +1091,7 @@ static void epoch_rows(const epoch_total *E)
     }
 }
 
-/* ---- main ------------------------------------------------------------------------------------------------ */
+/* ---- main ------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
 {
