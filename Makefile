@@ -1,5 +1,5 @@
 # libgcent -- plain GNU Makefile.
-# Targets: all static shared check check-abi examples demo docs install uninstall clean
+# Targets: all static shared check check-abi examples demo docs bench install uninstall clean
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
 # which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
@@ -52,7 +52,7 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage examples demo docs install uninstall clean
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage examples demo docs bench install uninstall clean
 
 all: static shared
 
@@ -270,6 +270,21 @@ DEMO_ARGS ?= --epochs 3000 --points 50 --k 8
 demo: examples
 	examples/noisy_mlp --out $(DEMO_OUT) $(DEMO_ARGS)
 	@echo "demo: the pictures (*.png) and noisy_mlp.csv are in $(DEMO_OUT)"
+
+# ---- benchmark (bench/README.md) ------------------------------------------------
+# Linked against the built static library (like the tests), with the library's
+# flags (-O2 by default, never -march=native). The NumPy/SciPy peer runs in the
+# same run: PYTHON must have numpy and scipy (Debian: python3-numpy
+# python3-scipy). BENCH_QUICK=1: a tiny grid in seconds (what CI runs).
+PYTHON ?= /usr/bin/python3
+BENCH_BIN := build/bench/gcent-bench
+$(BENCH_BIN): bench/bench.c examples/mlp.h examples/szt12.h $(STLIB) $(HDRS)
+	@mkdir -p build/bench
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude $(BLAS_CFLAGS) $(CFLAGS) -o $@ \
+	    bench/bench.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) $(if $(BENCH_QUICK),--quick) --python $(PYTHON) --peer bench/peer.py
 
 # ---- documentation ---------------------------------------------------------------
 docs:
