@@ -200,8 +200,28 @@ coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail
 	exit $$st
 
 # Only gcent_* (and the version nodes) may leave the shared object, and the
-# list must equal the committed one.
-check-abi: $(SHLIB)
+# list must equal the committed one. And the library must leave the caller's
+# floating-point environment alone: no crtfastmath.o (linked into a shared
+# object by -ffast-math/-Ofast, its constructor sets FTZ/DAZ for the whole
+# process), no fast-math flag among the recorded compiler options, and
+# dlopen() of the library changes no FP control bit (tests/abi/fpenv_load.c,
+# built without the user's CFLAGS so that it cannot carry crtfastmath itself).
+FAST_MATH_FLAGS := -ffast-math|-Ofast|-funsafe-math-optimizations|-ffinite-math-only|-fassociative-math|-freciprocal-math|-fno-signed-zeros
+build/abi/fpenv-load: tests/abi/fpenv_load.c
+	@mkdir -p build/abi
+	$(CC) -std=c11 -Wall -Wextra -O1 -o $@ $< -ldl -lm
+
+check-abi: $(SHLIB) build/abi/fpenv-load
+	@if nm $(SHLIB) 2>/dev/null | grep -qw set_fast_math; then \
+	    echo "check-abi: crtfastmath.o is linked into $(SHLIB) (-ffast-math or -Ofast at link time)"; \
+	    exit 1; fi
+	@if readelf --debug-dump=info $(SHLIB) 2>/dev/null | grep DW_AT_producer | \
+	    grep -Eq -- '$(FAST_MATH_FLAGS)'; then \
+	    echo "check-abi: $(SHLIB) was compiled with a fast-math flag:"; \
+	    readelf --debug-dump=info $(SHLIB) | grep DW_AT_producer | grep -Eo -- '$(FAST_MATH_FLAGS)' | sort -u; \
+	    exit 1; fi
+	@build/abi/fpenv-load $(CURDIR)/$(SHLIB) || \
+	    { echo "check-abi: loading $(SHLIB) changes the floating-point environment"; exit 1; }
 	@nm -D --defined-only $(SHLIB) | awk '{print $$3}' | grep -v '^GCENT_[0-9.]*$$' \
 	    | sed 's/@.*//' | LC_ALL=C sort -u > build/exported.symbols
 	@if grep -v '^gcent_' build/exported.symbols; then \
@@ -210,7 +230,7 @@ check-abi: $(SHLIB)
 	    echo "check-abi: exported symbols differ from src/libgcent.symbols"; exit 1; fi
 	@readelf -d $(SHLIB) | grep -q "SONAME.*\[$(SONAME)\]" || \
 	    { echo "check-abi: SONAME is not $(SONAME)"; exit 1; }
-	@echo "check-abi: $$(wc -l < build/exported.symbols) symbols, all gcent_*, SONAME $(SONAME)"
+	@echo "check-abi: $$(wc -l < build/exported.symbols) symbols, all gcent_*, SONAME $(SONAME), no fast-math"
 
 # ---- pkg-config ----------------------------------------------------------------
 # Requires.private names the BLAS modules when their .pc files exist, otherwise

@@ -21,6 +21,7 @@ Suite *suite_errors(void);      /* tests/test_errors.c: every bad input, progres
 Suite *suite_threads(void);     /* tests/test_threads.c: bitwise equality over threads */
 Suite *suite_binned(void);      /* tests/test_binned.c: binned entropy and MI */
 Suite *suite_mi(void);          /* tests/test_mi.c: mutual information of noisy layers */
+Suite *suite_fpenv(void);      /* tests/test_fpenv.c: caller FP environment, extreme inputs */
 
 /* Shared helpers (tests/util.c). */
 
