@@ -1,5 +1,6 @@
 # libgcent -- plain GNU Makefile.
 # Targets: all static shared check check-abi examples demo docs install uninstall clean
+#          check-asan check-alloc check-tsan coverage fuzz
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
 # which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
@@ -52,7 +53,16 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage examples demo docs install uninstall clean
+# Fuzz targets tests/fuzz/fuzz_<t>.c (see "fuzzing" below).
+FUZZ_TARGETS := api
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_REPLAY  := $(addprefix build/fuzz/replay-,$(FUZZ_TARGETS))
+
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage fuzz examples demo docs install uninstall clean
 
 all: static shared
 
@@ -87,8 +97,9 @@ $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
 	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
 	    $(CHECK_LIBS) $(LIB_LIBS)
 
-check: $(TEST_BIN) check-abi
+check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
+	@for t in $(FUZZ_TARGETS); do build/fuzz/replay-$$t tests/fuzz/corpus/$$t || exit 1; done
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (library and tests from source, every finding fatal).
@@ -123,9 +134,49 @@ build/tsan/concurrent: $(SRCS) src/internal.h $(HDRS) tests/tsan/concurrent.c Ma
 check-tsan: build/tsan/concurrent
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/concurrent
 
-check-asan: build/asan/gcent-tests
+check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS))
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    build/asan/gcent-tests
+	@for t in $(FUZZ_TARGETS); do \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    build/asan/replay-$$t tests/fuzz/corpus/$$t || exit 1; done
+
+# ---- fuzzing -------------------------------------------------------------------------
+# libFuzzer targets tests/fuzz/fuzz_<t>.c, each with a committed corpus in
+# tests/fuzz/corpus/<t>/. make check replays the corpus through
+# tests/fuzz/replay.c (a main() that calls LLVMFuzzerTestOneInput on every
+# file) built with $(CC); make check-asan does the same under ASan/UBSan.
+# make fuzz builds each target with clang, -fsanitize=fuzzer,address,undefined
+# (library from source) and runs it for FUZZ_SECONDS on a scratch corpus seeded
+# with the committed one; a crash or a slow input (FUZZ_TIMEOUT seconds) is
+# written to build/fuzz/<t>-crash-* (or -timeout-*) and fails the target.
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS)
+	@mkdir -p build/fuzz
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) \
+	    -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) Makefile
+	@mkdir -p build/asan
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(ASAN_FLAGS) \
+	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) Makefile
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(FUZZ_FLAGS) \
+	    -o $@ $< $(SRCS) $(LIB_LIBS)
+
+fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS))
+	@st=0; for t in $(FUZZ_TARGETS); do \
+	    rm -rf build/fuzz/work-$$t && mkdir -p build/fuzz/work-$$t; \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s (log: build/fuzz/$$t.log)"; \
+	    build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+	        -print_final_stats=1 -artifact_prefix=build/fuzz/$$t- \
+	        build/fuzz/work-$$t tests/fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1 || st=1; \
+	    grep -E "^(Done|INFO: seed corpus)|stat::number_of_executed_units|ERROR|SUMMARY|^artifact" \
+	        build/fuzz/$$t.log; \
+	done; \
+	if [ $$st != 0 ]; then echo "fuzz: a target failed (above; inputs in build/fuzz/)"; fi; \
+	exit $$st
 
 # Line and branch coverage of src/*.c with gcov alone (no lcov/gcovr): the
 # library from source with --coverage -O0, one object per source file under
