@@ -97,6 +97,9 @@ $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
 	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
 	    $(CHECK_LIBS) $(LIB_LIBS)
 
+# tests/test_npy.c includes the examples' .npy reader.
+$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: examples/npy.h
+
 check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
 	@for t in $(FUZZ_TARGETS); do build/fuzz/replay-$$t tests/fuzz/corpus/$$t || exit 1; done
