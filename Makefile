@@ -53,8 +53,12 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-# Fuzz targets tests/fuzz/fuzz_<t>.c (see "fuzzing" below).
-FUZZ_TARGETS := api
+# Fuzz targets tests/fuzz/fuzz_<t>.c (see "fuzzing" below); FUZZ_SEEDS_<t>:
+# more directories of seed inputs replayed with the target's corpus;
+# FUZZ_ARGS_<t>: more libFuzzer options.
+FUZZ_TARGETS := api npy
+FUZZ_SEEDS_npy := tests/data/npy
+FUZZ_ARGS_npy  := -dict=tests/fuzz/npy.dict
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
@@ -102,7 +106,7 @@ $(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: examples/npy.h
 
 check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
-	@for t in $(FUZZ_TARGETS); do build/fuzz/replay-$$t tests/fuzz/corpus/$$t || exit 1; done
+	@$(foreach t,$(FUZZ_TARGETS),build/fuzz/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) &&) true
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (library and tests from source, every finding fatal).
@@ -140,9 +144,9 @@ check-tsan: build/tsan/concurrent
 check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS))
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    build/asan/gcent-tests
-	@for t in $(FUZZ_TARGETS); do \
+	@$(foreach t,$(FUZZ_TARGETS),\
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    build/asan/replay-$$t tests/fuzz/corpus/$$t || exit 1; done
+	    build/asan/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) &&) true
 
 # ---- fuzzing -------------------------------------------------------------------------
 # libFuzzer targets tests/fuzz/fuzz_<t>.c, each with a committed corpus in
@@ -153,31 +157,33 @@ check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS
 # (library from source) and runs it for FUZZ_SECONDS on a scratch corpus seeded
 # with the committed one; a crash or a slow input (FUZZ_TIMEOUT seconds) is
 # written to build/fuzz/<t>-crash-* (or -timeout-*) and fails the target.
-build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS)
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) examples/npy.h
 	@mkdir -p build/fuzz
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude $(CFLAGS) \
-	    -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Iexamples \
+	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
-build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) Makefile
+build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) \
+                     examples/npy.h Makefile
 	@mkdir -p build/asan
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(ASAN_FLAGS) \
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Iexamples $(ASAN_FLAGS) \
 	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) Makefile
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) examples/npy.h Makefile
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(FUZZ_FLAGS) \
+	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Iexamples $(FUZZ_FLAGS) \
 	    -o $@ $< $(SRCS) $(LIB_LIBS)
 
+# One target's run (a piece of the shell line of `fuzz`, st collects failures).
+fuzz_one = rm -rf build/fuzz/work-$(1) && mkdir -p build/fuzz/work-$(1); \
+    echo "== fuzz_$(1): $(FUZZ_SECONDS) s (log: build/fuzz/$(1).log)"; \
+    build/fuzz/fuzz-$(1) -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+        -print_final_stats=1 -artifact_prefix=build/fuzz/$(1)- $(FUZZ_ARGS_$(1)) build/fuzz/work-$(1) \
+        tests/fuzz/corpus/$(1) $(FUZZ_SEEDS_$(1)) > build/fuzz/$(1).log 2>&1 || st=1; \
+    grep -E "^(Done|INFO: seed corpus)|stat::number_of_executed_units|ERROR|SUMMARY|^artifact" \
+        build/fuzz/$(1).log;
+
 fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS))
-	@st=0; for t in $(FUZZ_TARGETS); do \
-	    rm -rf build/fuzz/work-$$t && mkdir -p build/fuzz/work-$$t; \
-	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s (log: build/fuzz/$$t.log)"; \
-	    build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
-	        -print_final_stats=1 -artifact_prefix=build/fuzz/$$t- \
-	        build/fuzz/work-$$t tests/fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1 || st=1; \
-	    grep -E "^(Done|INFO: seed corpus)|stat::number_of_executed_units|ERROR|SUMMARY|^artifact" \
-	        build/fuzz/$$t.log; \
-	done; \
+	@st=0; $(foreach t,$(FUZZ_TARGETS),$(call fuzz_one,$(t))) \
 	if [ $$st != 0 ]; then echo "fuzz: a target failed (above; inputs in build/fuzz/)"; fi; \
 	exit $$st
 
