@@ -1,5 +1,5 @@
 # libgcent -- plain GNU Makefile.
-# Targets: all static shared check check-abi examples demo docs install uninstall clean
+# Targets: all static shared check check-abi examples demo docs bench install uninstall clean
 #          check-asan check-alloc check-tsan coverage fuzz
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
@@ -66,19 +66,20 @@ FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefin
                 -fno-sanitize-recover=all
 FUZZ_REPLAY  := $(addprefix build/fuzz/replay-,$(FUZZ_TARGETS))
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage fuzz examples demo docs install uninstall clean
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage fuzz examples demo docs bench install uninstall clean
 
 all: static shared
 
 static: $(STLIB)
 shared: $(SHLIB)
 
-build/obj/%.o: src/%.c src/internal.h $(HDRS) | build/obj
+build/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS) | build/obj
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 
 # The mixture kernel is always vectorised (-O3 after the user's CFLAGS); it
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
 build/obj/mixture.o: KERNEL_CFLAGS = -O3
+build/obj/kernel.o: KERNEL_CFLAGS = -O3
 
 build/obj build/tests lib:
 	mkdir -p $@
@@ -339,9 +340,28 @@ examples:
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig $(MAKE) -C examples \
 	    LDFLAGS="$(LDFLAGS) -Wl,-rpath,$(STAGE)/lib"
 
+# The information plane of the noisy 12-bit network, shortened schedule
+# (the full default of noisy_mlp is 5000 epochs, 60 points, k = 8).
 DEMO_OUT ?= $(CURDIR)/build/demo
+DEMO_ARGS ?= --epochs 3000 --points 50 --k 8
 demo: examples
-	examples/entropy_demo --out $(DEMO_OUT)
+	examples/noisy_mlp --out $(DEMO_OUT) $(DEMO_ARGS)
+	@echo "demo: the pictures (*.png) and noisy_mlp.csv are in $(DEMO_OUT)"
+
+# ---- benchmark (bench/README.md) ------------------------------------------------
+# Linked against the built static library (like the tests), with the library's
+# flags (-O2 by default, never -march=native). The NumPy/SciPy peer runs in the
+# same run: PYTHON must have numpy and scipy (Debian: python3-numpy
+# python3-scipy). BENCH_QUICK=1: a tiny grid in seconds (what CI runs).
+PYTHON ?= /usr/bin/python3
+BENCH_BIN := build/bench/gcent-bench
+$(BENCH_BIN): bench/bench.c examples/mlp.h examples/szt12.h $(STLIB) $(HDRS)
+	@mkdir -p build/bench
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude $(BLAS_CFLAGS) $(CFLAGS) -o $@ \
+	    bench/bench.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) $(if $(BENCH_QUICK),--quick) --python $(PYTHON) --peer bench/peer.py
 
 # ---- documentation ---------------------------------------------------------------
 docs:

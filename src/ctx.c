@@ -18,6 +18,8 @@ static void set_defaults(gcent_ctx *ctx)
     ctx->log_base = GCENT__E;
     ctx->method = GCENT_METHOD_AUTO;
     ctx->quad_tol = GCENT__DEFAULT_QUAD_TOL;
+    ctx->prune = GCENT_PRUNE_ON;
+    ctx->prune_tol = GCENT__DEFAULT_PRUNE_TOL;
     ctx->bin_origin = 0.0;
     ctx->progress = NULL;
     ctx->progress_user = NULL;
@@ -97,7 +99,9 @@ static const opt_info OPTS[] = {
     {GCENT_OPT_METHOD, "GCENT_OPT_METHOD", 0.0, 2.0, 0.0, 1},
     {GCENT_OPT_BIN_ORIGIN, "GCENT_OPT_BIN_ORIGIN", -1.79769313486231570815e308,
      1.79769313486231570815e308, 0.0, 0},
+    {GCENT_OPT_PRUNE, "GCENT_OPT_PRUNE", 1.0, 2.0, (double)GCENT_PRUNE_ON, 1},
     {GCENT_OPT_QUAD_TOL, "GCENT_OPT_QUAD_TOL", 1e-14, 1e-3, GCENT__DEFAULT_QUAD_TOL, 0},
+    {GCENT_OPT_PRUNE_TOL, "GCENT_OPT_PRUNE_TOL", 1e-300, 1e-2, GCENT__DEFAULT_PRUNE_TOL, 0},
 };
 
 static const opt_info *find_opt(gcent_opt opt)
@@ -139,6 +143,9 @@ int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value)
     if (opt == GCENT_OPT_METHOD && value == floor(value) && (value < o->min || value > o->max))
         return gcent__fail(ctx, GCENT_EUNSUPPORTED, "gcent_ctx_set: unknown method %.17g",
                            value);
+    if (opt == GCENT_OPT_PRUNE && value == floor(value) && (value < o->min || value > o->max))
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                           "gcent_ctx_set: unknown GCENT_OPT_PRUNE value %.17g", value);
     if (value < o->min || value > o->max || (o->integer && value != floor(value)))
         return gcent__fail(ctx, GCENT_ERANGE,
                            "gcent_ctx_set: %s: %.17g is outside [%.17g, %.17g]%s", o->name,
@@ -153,6 +160,8 @@ int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value)
     case GCENT_OPT_LOG_BASE: ctx->log_base = value; break;
     case GCENT_OPT_METHOD:   ctx->method = (int)value; break;
     case GCENT_OPT_QUAD_TOL: ctx->quad_tol = value; break;
+    case GCENT_OPT_PRUNE:    ctx->prune = (int)value; break;
+    case GCENT_OPT_PRUNE_TOL: ctx->prune_tol = value; break;
     case GCENT_OPT_BIN_ORIGIN: ctx->bin_origin = value; break;
     }
     return GCENT_OK;
@@ -169,6 +178,8 @@ int gcent_ctx_get(const gcent_ctx *ctx, gcent_opt opt, double *value)
     case GCENT_OPT_LOG_BASE: *value = ctx->log_base; return GCENT_OK;
     case GCENT_OPT_METHOD:   *value = (double)ctx->method; return GCENT_OK;
     case GCENT_OPT_QUAD_TOL: *value = ctx->quad_tol; return GCENT_OK;
+    case GCENT_OPT_PRUNE:    *value = (double)ctx->prune; return GCENT_OK;
+    case GCENT_OPT_PRUNE_TOL: *value = ctx->prune_tol; return GCENT_OK;
     case GCENT_OPT_BIN_ORIGIN: *value = ctx->bin_origin; return GCENT_OK;
     }
     return GCENT_EUNSUPPORTED;

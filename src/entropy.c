@@ -80,6 +80,7 @@ int gcent__use_quadrature(const gcent_ctx *ctx, const gcent__mix *m, double term
 
 typedef struct {
     const gcent__mix *m;
+    const gcent__pack *P;
     uint64_t seed;
     uint64_t row_base;
     uint32_t tag;
@@ -111,8 +112,10 @@ static int mc_chunk(void *arg, size_t chunk, size_t worker)
                 z2 += z[k] * z[k];
             }
             /* exponent of centre j relative to the self term:
-             * log(w_j/w_i) - (|q - u_j|^2 - |z|^2) / 2 */
-            double L = gcent__mix_logratio(m, q, 0.5, m->logw[i] - 0.5 * z2, i, buf);
+             * log(w_j/w_i) - (|q - u_j|^2 - |z|^2) / 2; the self term (1) is
+             * left out of the sum and added in log1p */
+            const double shift = m->logw[i] - 0.5 * z2;
+            double L = gcent__pack_logratio(jb->P, m, q, 0.5, shift, i, buf);
             double delta = L - mean; /* Welford */
             mean += delta / (double)(r + 1);
             m2 += delta * (L - mean);
@@ -146,9 +149,14 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     if (nworkers > nchunks)
         nworkers = nchunks;
 
+    gcent__pack P;
+    int st = gcent__pack_init(&P, m, NULL, 0, NULL, gcent__prune_tol(ctx), 0);
+    if (st != GCENT_OK)
+        return gcent__fail(ctx, st, "out of memory for the packed centres (n = %zu)", n);
+    jb.P = &P;
     jb.mean = gcent__malloc(n * sizeof(double));
     jb.m2 = gcent__malloc(n * sizeof(double));
-    int st = (jb.mean && jb.m2) ? GCENT_OK : GCENT_ENOMEM;
+    st = (jb.mean && jb.m2) ? GCENT_OK : GCENT_ENOMEM;
     if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, m->d, &jb.stride)) == NULL)
         st = GCENT_ENOMEM;
     if (st == GCENT_OK)
@@ -161,6 +169,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     gcent__free(jb.mean);
     gcent__free(jb.m2);
     gcent__free(jb.scr);
+    gcent__pack_free(&P);
     return st;
 }
 
@@ -168,6 +177,7 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
 
 typedef struct {
     const gcent__mix *m;
+    const gcent__pack *P;
     size_t per_chunk;
     double *scr; /* per-worker scratch, stride doubles each */
     size_t stride;
@@ -186,8 +196,8 @@ static int bounds_chunk(void *arg, size_t chunk, size_t worker)
     for (size_t i = i0; i < i1; ++i) {
         for (size_t k = 0; k < m->d; ++k)
             q[k] = m->ut[k * m->n + i];
-        jb->lo[i] = m->w[i] * gcent__mix_logratio(m, q, 0.125, m->logw[i], i, buf);
-        jb->hi[i] = m->w[i] * gcent__mix_logratio(m, q, 0.5, m->logw[i], i, buf);
+        jb->lo[i] = m->w[i] * gcent__pack_logratio(jb->P, m, q, 0.125, m->logw[i], i, buf);
+        jb->hi[i] = m->w[i] * gcent__pack_logratio(jb->P, m, q, 0.5, m->logw[i], i, buf);
     }
     return GCENT_OK;
 }
@@ -300,9 +310,14 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
         nworkers = nchunks;
     gcent__progress p;
     gcent__progress_init(&p, ctx, nchunks);
+    gcent__pack P;
+    memset(&P, 0, sizeof P);
+    st = gcent__pack_init(&P, &m, NULL, 0, NULL, gcent__prune_tol(ctx), 0);
+    jb.P = &P;
     jb.lo = gcent__malloc(m.n * sizeof(double));
     jb.hi = gcent__malloc(m.n * sizeof(double));
-    st = (jb.lo && jb.hi) ? GCENT_OK : GCENT_ENOMEM;
+    if (st == GCENT_OK)
+        st = (jb.lo && jb.hi) ? GCENT_OK : GCENT_ENOMEM;
     if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, d, &jb.stride)) == NULL)
         st = GCENT_ENOMEM;
     if (st == GCENT_OK)
@@ -320,6 +335,7 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     gcent__free(jb.lo);
     gcent__free(jb.hi);
     gcent__free(jb.scr);
+    gcent__pack_free(&P);
     gcent__mix_free(&m);
     if (st != GCENT_OK)
         return st;

@@ -26,6 +26,7 @@
 #define GCENT__ERRMSG_LEN 256
 #define GCENT__DEFAULT_DRAWS 16u
 #define GCENT__DEFAULT_QUAD_TOL 1e-11
+#define GCENT__DEFAULT_PRUNE_TOL 1e-12
 
 struct gcent_ctx {
     uint64_t seed;            /* GCENT_OPT_SEED */
@@ -34,6 +35,8 @@ struct gcent_ctx {
     double log_base;          /* GCENT_OPT_LOG_BASE (> 0, != 1) */
     int method;               /* GCENT_OPT_METHOD */
     double quad_tol;          /* GCENT_OPT_QUAD_TOL */
+    int prune;                /* GCENT_OPT_PRUNE */
+    double prune_tol;         /* GCENT_OPT_PRUNE_TOL */
     double bin_origin;        /* GCENT_OPT_BIN_ORIGIN */
     gcent_progress_fn progress;
     void *progress_user;
@@ -220,6 +223,122 @@ static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, si
                                         size_t hi, double *buf)
 {
     return gcent__mix_lse(m, q, 0.5, 0.0, lo, hi, SIZE_MAX, buf);
+}
+
+/* ---- the packed kernel: fused distance + exp-sum, pruned ------------------ */
+
+/* Centres per block (two 8-lane vectors): the unit of pruning. */
+#define GCENT__PK_BLK 16
+/* Pruning is used up to this many dimensions (the bounding-box test keeps a
+ * padded copy of the query on the stack); above it the pack is dense. */
+#define GCENT__PK_DMAX 256
+/* Above this exponent (relative to the query's shift) the linear-space sums
+ * could overflow: callers redo that query in log space (gcent__mix_lse). */
+#define GCENT__PK_EMAX 600.0
+
+
+/* A copy of a mixture laid out for gcent__pack_sums: centres in segments
+ * (classes; one segment without labels) starting at block boundaries, each
+ * segment padded with zero-weight centres to whole blocks, in k-d order
+ * (every split of the k-d tree falls on a block boundary). With pruning the
+ * tree's nodes have bounding boxes. Memory O(n d). */
+typedef struct gcent__pack {
+    size_t n, npad, d;  /* centres, padded length (multiple of GCENT__PK_BLK) */
+    double *u;          /* npad x d, by block: see gcent__pk_at */
+    double *lw;         /* npad: log w (-inf for padding) */
+    double *grp;        /* npad: group (input) id, -1 for padding; NULL: none */
+    size_t *pos;        /* n: packed position of mixture centre i */
+    size_t nseg;
+    size_t *seg;        /* nseg + 1: first block of each segment, then nblk */
+    size_t nblk;
+    /* With pruning: the k-d tree over the blocks of each segment (node
+     * seg_root[s] is segment s's root), its nodes' bounding boxes (lower
+     * corner, upper corner: 2d doubles each); NULL when dense. */
+    size_t nnode, dpad;    /* dpad: d rounded up to 8 (boxes and queries) */
+    struct gcent__pk_node {
+        size_t blo, bhi;       /* blocks [blo, bhi) */
+        size_t left, right;    /* children, SIZE_MAX for a leaf */
+    } *node;
+    double *box;
+    size_t *seg_root;
+    double logtol;      /* log of the pruning tolerance */
+    /* Terms below e^flush of the query's shift (the self term, 1, in every
+     * use) count 0: flush = -(37 + ln n), so that together they are below
+     * e^-37 = 8.5e-17, under the rounding of 1 + sum. A vector whose terms
+     * are all below it skips the exponentials. */
+    double flush;
+} gcent__pack;
+
+/* Build from m. seg_first (nseg + 1 centre indices of m, increasing, from 0
+ * to m->n; NULL for one segment) splits the centres into segments; group
+ * (n ids, NULL for none) labels centres for the own-group split; tol > 0
+ * asks for pruning with that absolute tolerance (nats), tol = 0 gives the
+ * dense computation. Pruning is kept only where it pays: a fixed sample of
+ * queries (centres with their typical noise) must skip most of the blocks
+ * (see kernel.c); otherwise the pack is dense. The choice is a function of
+ * the data alone. force = 1 keeps pruning regardless (tests). The centres of each segment are in k-d order either
+ * way, so that the centres of a vector are close together. Returns GCENT_OK, GCENT_ENOMEM or
+ * GCENT_ERANGE; no message. */
+GCENT__HIDDEN int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first,
+                                   size_t nseg, const size_t *group, double tol, int force);
+GCENT__HIDDEN void gcent__pack_free(gcent__pack *P);
+/* Index in P->u of coordinate k of packed centre j: each block's 16 x d
+ * coordinates are contiguous, coordinate-major within the block, so a block
+ * is read as one sequential stream. */
+static inline size_t gcent__pk_at(const gcent__pack *P, size_t j, size_t k)
+{
+    return ((j / GCENT__PK_BLK) * P->d + k) * GCENT__PK_BLK + j % GCENT__PK_BLK;
+}
+
+/* One query of gcent__pack_sums: the terms are
+ * exp(lw_j - a |q - u_j|^2 - shift); at packed position skip the log weight
+ * skip_lw replaces lw_j (-inf: the term is left out). With own_seg a segment
+ * number, the terms of that segment go to slot 0 when grp_j == own and to
+ * slot 1 otherwise; every other term goes to slot 2. own_seg = SIZE_MAX: all
+ * terms to slot 2. */
+typedef struct gcent__query {
+    const double *q;
+    double a, shift;
+    size_t skip;
+    double skip_lw;
+    size_t own_seg;
+    double own;
+    size_t *blocks;     /* if not NULL: += blocks evaluated (not pruned), */
+    size_t *nodes;      /* += tree nodes tested (with blocks) */
+} gcent__query;
+
+/* The three slot sums (terms below e^flush count 0; with pruning, blocks
+ * whose terms together are at most tol (the pack's) are skipped, so every sum
+ * is low by at most tol in all). Returns the largest exponent computed;
+ * above GCENT__PK_EMAX the sums are not to be used. Bit-identical on every
+ * instruction set (AVX-512, AVX2+FMA, portable with fma()). */
+GCENT__HIDDEN double gcent__pack_sums(const gcent__pack *P, const gcent__query *Q,
+                                      double out[3]);
+/* The same on a given instruction set (0 portable, 1 AVX2+FMA, 2 AVX-512F),
+ * for tests; returns NAN if the CPU lacks it. */
+GCENT__HIDDEN double gcent__pack_sums_isa(int isa, const gcent__pack *P,
+                                          const gcent__query *Q, double out[3]);
+/* Highest instruction set of gcent__pack_sums_isa this CPU runs. */
+GCENT__HIDDEN int gcent__pack_isa(void);
+
+/* The pruning tolerance the context asks for (0: dense). */
+static inline double gcent__prune_tol(const gcent_ctx *ctx)
+{
+    return ctx->prune == GCENT_PRUNE_OFF ? 0.0 : ctx->prune_tol;
+}
+
+/* log(1 + sum_{j != i} exp(logw_j - a |q - u_j|^2 - shift)) for centre i of
+ * m (P packed from m): the packed kernel, or the log-space kernel when an
+ * exponent is too large for linear sums. buf: GCENT__MIX_BLOCK doubles. */
+static inline double gcent__pack_logratio(const gcent__pack *P, const gcent__mix *m,
+                                          const double *q, double a, double shift,
+                                          size_t i, double *buf)
+{
+    gcent__query Q = {q, a, shift, P->pos[i], -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
+    double s[3];
+    if (gcent__pack_sums(P, &Q, s) > GCENT__PK_EMAX)
+        return gcent__mix_logratio(m, q, a, shift, i, buf);
+    return log1p(s[2]);
 }
 
 /* ---- entropy engines (values in nats, for the scaled mixture) ------------- */

@@ -72,6 +72,7 @@ static int layout_init(layout *L, size_t m, size_t k, const int *labels)
 
 typedef struct {
     const gcent__mix *mx;
+    const gcent__pack *P;
     const layout *L;
     uint64_t seed;
     uint32_t draws;
@@ -82,10 +83,39 @@ typedef struct {
     double *mean[3], *m2[3]; /* log R^T, log(R^T/R^X), log(R^T/R^Y) per row */
 } mi_job;
 
+/* The three summands of row p for query q in log space (the fallback of
+ * the packed kernel when an exponent is too large for linear sums). */
+static void mi_terms_logspace(const gcent__mix *mx, const layout *L, int with_y, size_t p,
+                              const double *q, double shift, double *buf, double v[3])
+{
+    const size_t k = L->k, n = mx->n;
+    size_t a = p / k, b0 = a * k, b1 = b0 + k;
+    size_t c = L->in_cls[a], c0 = L->start[c] * k, c1 = L->start[c + 1] * k;
+    /* own input (self excluded; the self term is the implicit 1) */
+    double lrx = gcent__softplus(gcent__mix_lse(mx, q, 0.5, shift, b0, b1, p, buf));
+    if (with_y) {
+        double A = gcent__logaddexp(gcent__mix_lse(mx, q, 0.5, shift, c0, b0, SIZE_MAX, buf),
+                                    gcent__mix_lse(mx, q, 0.5, shift, b1, c1, SIZE_MAX, buf));
+        double B = gcent__logaddexp(gcent__mix_lse(mx, q, 0.5, shift, 0, c0, SIZE_MAX, buf),
+                                    gcent__mix_lse(mx, q, 0.5, shift, c1, n, SIZE_MAX, buf));
+        double lry = gcent__logaddexp(lrx, A);
+        v[0] = gcent__logaddexp(lry, B);
+        v[1] = gcent__softplus(gcent__logaddexp(A, B) - lrx);
+        v[2] = gcent__softplus(B - lry);
+    } else {
+        double A = gcent__logaddexp(gcent__mix_lse(mx, q, 0.5, shift, 0, b0, SIZE_MAX, buf),
+                                    gcent__mix_lse(mx, q, 0.5, shift, b1, n, SIZE_MAX, buf));
+        v[0] = gcent__logaddexp(lrx, A);
+        v[1] = gcent__softplus(A - lrx);
+        v[2] = 0.0;
+    }
+}
+
 static int mi_chunk(void *arg, size_t chunk, size_t worker)
 {
     mi_job *jb = arg;
     const gcent__mix *mx = jb->mx;
+    const gcent__pack *P = jb->P;
     const layout *L = jb->L;
     const size_t d = mx->d, n = mx->n, k = L->k;
     double *buf = jb->scr + worker * jb->stride;
@@ -94,8 +124,7 @@ static int mi_chunk(void *arg, size_t chunk, size_t worker)
     size_t p0 = chunk * jb->per_chunk;
     size_t p1 = p0 + jb->per_chunk < n ? p0 + jb->per_chunk : n;
     for (size_t p = p0; p < p1; ++p) {
-        size_t a = p / k, b0 = a * k, b1 = b0 + k;
-        size_t c = L->in_cls[a], c0 = L->start[c] * k, c1 = L->start[c + 1] * k;
+        size_t a = p / k;
         double mean[3] = {0, 0, 0}, m2[3] = {0, 0, 0};
         for (uint32_t r = 0; r < jb->draws; ++r) {
             gcent__noise_vector(jb->seed, GCENT__STREAM_ENTROPY_MC, L->rows[p], r, d, z);
@@ -105,27 +134,17 @@ static int mi_chunk(void *arg, size_t chunk, size_t worker)
                 z2 += z[t] * z[t];
             }
             const double shift = mx->logw[p] - 0.5 * z2;
-            /* own input (self excluded; the self term is the implicit 1) */
-            double lrx = gcent__softplus(gcent__mix_lse(mx, q, 0.5, shift, b0, b1, p, buf));
-            double v[3];
-            if (jb->with_y) {
-                double A = gcent__logaddexp(
-                    gcent__mix_lse(mx, q, 0.5, shift, c0, b0, SIZE_MAX, buf),
-                    gcent__mix_lse(mx, q, 0.5, shift, b1, c1, SIZE_MAX, buf));
-                double B = gcent__logaddexp(
-                    gcent__mix_lse(mx, q, 0.5, shift, 0, c0, SIZE_MAX, buf),
-                    gcent__mix_lse(mx, q, 0.5, shift, c1, n, SIZE_MAX, buf));
-                double lry = gcent__logaddexp(lrx, A);
-                v[0] = gcent__logaddexp(lry, B);
-                v[1] = gcent__softplus(gcent__logaddexp(A, B) - lrx);
-                v[2] = gcent__softplus(B - lry);
+            /* slot 0: own input but the self term (the implicit 1), 1: own
+             * class, other inputs, 2: other classes */
+            gcent__query Q = {q, 0.5, shift, P->pos[p], -INFINITY,
+                              jb->with_y ? L->in_cls[a] : 0, (double)a, NULL, NULL};
+            double S[3], v[3];
+            if (gcent__pack_sums(P, &Q, S) > GCENT__PK_EMAX) {
+                mi_terms_logspace(mx, L, jb->with_y, p, q, shift, buf, v);
             } else {
-                double A = gcent__logaddexp(
-                    gcent__mix_lse(mx, q, 0.5, shift, 0, b0, SIZE_MAX, buf),
-                    gcent__mix_lse(mx, q, 0.5, shift, b1, n, SIZE_MAX, buf));
-                v[0] = gcent__logaddexp(lrx, A);
-                v[1] = gcent__softplus(A - lrx);
-                v[2] = 0.0;
+                v[0] = log1p((S[0] + S[1]) + S[2]);
+                v[1] = log1p((S[1] + S[2]) / (1.0 + S[0]));
+                v[2] = jb->with_y ? log1p(S[2] / ((1.0 + S[0]) + S[1])) : 0.0;
             }
             for (int t = 0; t < 3; ++t) { /* Welford */
                 double delta = v[t] - mean[t];
@@ -171,6 +190,29 @@ static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with
         if (jb.scr == NULL)
             st = GCENT_ENOMEM;
     }
+    /* the packed centres: one segment per class (one in all without
+     * labels), grouped by input */
+    gcent__pack P;
+    memset(&P, 0, sizeof P);
+    size_t nseg = with_y ? L->ncls : 1;
+    size_t *segf = gcent__malloc((nseg + 1) * sizeof(size_t));
+    size_t *grp = gcent__malloc(n * sizeof(size_t));
+    if (st == GCENT_OK && (segf == NULL || grp == NULL))
+        st = GCENT_ENOMEM;
+    if (st == GCENT_OK) {
+        for (size_t c = 0; c <= nseg; ++c)
+            segf[c] = with_y ? L->start[c] * L->k : (c ? n : 0);
+        for (size_t r = 0; r < n; ++r)
+            grp[r] = r / L->k;
+        int pst = gcent__pack_init(&P, mx, segf, nseg, grp, gcent__prune_tol(ctx), 0);
+        if (pst != GCENT_OK)
+            st = pst == GCENT_ENOMEM ? GCENT_ENOMEM
+                                     : gcent__fail(ctx, pst, "gcent_mi_layer: %zu rows in "
+                                                             "%zu dims are too many", n, mx->d);
+    }
+    gcent__free(segf);
+    gcent__free(grp);
+    jb.P = &P;
     if (st == GCENT_OK)
         st = gcent__parallel(&p, nchunks, nworkers, mi_chunk, &jb);
     if (st == GCENT_OK)
@@ -185,6 +227,7 @@ static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with
         gcent__free(jb.m2[t]);
     }
     gcent__free(jb.scr);
+    gcent__pack_free(&P);
     return st;
 }
 

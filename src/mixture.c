@@ -56,10 +56,21 @@ int gcent__mix_init_rows(gcent_ctx *ctx, gcent__mix *m, const double *s, const s
         }
     }
     double hw = 0.0;
-    for (size_t j = 0; j < kept; ++j) {
-        m->w[j] /= wsum;
-        m->logw[j] = log(m->w[j]);
-        hw -= m->w[j] * m->logw[j];
+    if (w == NULL) {
+        /* equal weights: log w and H(w) = ln n exactly, not a sum of n
+         * rounded terms (which drifts by ~1e-12 at n = 3e4) */
+        const double lw = -log((double)kept);
+        for (size_t j = 0; j < kept; ++j) {
+            m->w[j] = 1.0 / (double)kept;
+            m->logw[j] = lw;
+        }
+        hw = -lw;
+    } else {
+        for (size_t j = 0; j < kept; ++j) {
+            m->w[j] /= wsum;
+            m->logw[j] = log(m->w[j]);
+            hw -= m->w[j] * m->logw[j];
+        }
     }
     m->hw = hw > 0.0 ? hw : 0.0;
 

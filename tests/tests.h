@@ -22,6 +22,7 @@ Suite *suite_threads(void);     /* tests/test_threads.c: bitwise equality over t
 Suite *suite_binned(void);      /* tests/test_binned.c: binned entropy and MI */
 Suite *suite_mi(void);          /* tests/test_mi.c: mutual information of noisy layers */
 Suite *suite_fpenv(void);      /* tests/test_fpenv.c: caller FP environment, extreme inputs */
+Suite *suite_prune(void);       /* tests/test_prune.c: packed kernel, pruning bound */
 Suite *suite_npy(void);         /* tests/test_npy.c: the .npy reader of the examples */
 
 /* Shared helpers (tests/util.c). */

@@ -51,9 +51,21 @@ typedef enum gcent_opt {
      *  coordinate t goes to bin floor((t - o) / width). Any finite value;
      *  default 0. */
     GCENT_OPT_BIN_ORIGIN = 6,
+    /** Pruning of negligible mixture centres in the Monte Carlo estimators,
+     *  one of ::gcent_prune; default ::GCENT_PRUNE_ON. With pruning, a block
+     *  of centres is skipped for a query when a bounding box proves that its
+     *  terms together change the query's log-ratio by at most
+     *  ::GCENT_OPT_PRUNE_TOL; ::GCENT_PRUNE_OFF computes every pair (dense).
+     *  Both are deterministic and bit-identical for every thread count. */
+    GCENT_OPT_PRUNE = 7,
     /** Absolute error target of the quadrature method, in nats: a value in
      *  [1e-14, 1e-3]; 0 selects the default 1e-11. */
-    GCENT_OPT_QUAD_TOL = 100
+    GCENT_OPT_QUAD_TOL = 100,
+    /** Absolute bound, in nats, on the change that pruning may make to each
+     *  Monte Carlo term log R (and so to every result of gcent_entropy(),
+     *  gcent_entropy_bounds() and gcent_mi_layer()): a value in
+     *  [1e-300, 1e-2]; 0 selects the default 1e-12. */
+    GCENT_OPT_PRUNE_TOL = 101
 } gcent_opt;
 
 /** Values of ::GCENT_OPT_METHOD. */
@@ -66,6 +78,15 @@ typedef enum gcent_method {
     /** Deterministic adaptive quadrature (d <= 2 only). */
     GCENT_METHOD_QUADRATURE = 2
 } gcent_method;
+
+/** Values of ::GCENT_OPT_PRUNE. */
+typedef enum gcent_prune {
+    /** Skip centres that provably contribute at most ::GCENT_OPT_PRUNE_TOL
+     *  (the default). */
+    GCENT_PRUNE_ON = 1,
+    /** Dense: every (query, centre) pair is computed. */
+    GCENT_PRUNE_OFF = 2
+} gcent_prune;
 
 /**
  * @brief Progress callback.

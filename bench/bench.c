@@ -1,0 +1,1326 @@
+/* bench: speed of gcent_entropy and gcent_mi_layer, against a NumPy/SciPy peer
+ * (bench/peer.py) that computes the same estimator on the same draws in the
+ * same run.
+ *
+ * Usage: bench [--quick] [--python PATH] [--peer PATH] [--no-peer]
+ *              [--only TEXT] [--tmp DIR] [--help]
+ * (`make bench` runs the full grid, `make bench BENCH_QUICK=1` the quick one.)
+ *
+ * Output: one JSON line per workload on stdout while it runs, then a table.
+ * Progress goes to stderr. The exit status is 1 if a library call fails, if
+ * the peer's estimate differs from the library's by more than 1e-9 relative
+ * (|lib - peer| > 1e-9 max(1, |lib|) for h(T), I(X;T), I(Y;T)), if the peer
+ * cannot be run (unless --no-peer), or if a result changes with the thread
+ * count or between repeats. Timings are reported, never judged.
+ *
+ * WHAT IS MEASURED
+ * - Every library call uses GCENT_OPT_METHOD = GCENT_METHOD_MC, also at
+ *   d = 2 where the AUTO rule might pick quadrature, so that library and peer
+ *   compute the same estimator. Quadrature is not benchmarked here.
+ * - gcent_entropy(): n samples, uniform weights, `draws` Monte Carlo draws
+ *   per sample (GCENT_OPT_MC_DRAWS). gcent_mi_layer(): n = m k rows (m inputs,
+ *   k rows each, labels), `draws` draws per row. Both cost n * draws * n
+ *   (query, centre) pairs; pairs/s is that count over the median wall time
+ *   (for a pruned run it is the same nominal count: "effective" pairs/s).
+ * - Library wall time: median of LIB_REPS (5) calls, 15 when the workload
+ *   has fewer than 2^24 pairs (sub-millisecond calls), clock_gettime around
+ *   the call only. Every variant (threads 1 or 2, dense or pruned) runs in a
+ *   fork()ed child, so getrusage's ru_maxrss -- a process-wide peak -- is
+ *   the peak of that workload alone: reported as the child's peak and as its
+ *   increase over the child's resident size at the fork (the input data,
+ *   shared with the parent, is already resident then).
+ * - The peer: bench.c writes the workload -- samples, labels, and the very
+ *   noise vectors the library draws (gcent_rng_normals, stream (1 << 32) + r,
+ *   variates i * 2 ceil(d/2) .. for row i, draw r, as documented in
+ *   gcent/entropy.h) -- to a temporary file and runs `python3 bench/peer.py`
+ *   on it with 2 threads (all cores of this machine; see peer.py). The peer
+ *   times its computation only (not Python start-up, not reading the file,
+ *   and it gets the noise for free while the library generates its own):
+ *   median of 5 repeats when the workload has at most 1e8 pairs, of 3 above.
+ *   Its ru_maxrss comes from wait4(). The ratio printed is
+ *   peer time / library time at 2 threads (> 1: the library is faster).
+ * - Pruning: the options may not exist in the linked library; that is
+ *   detected at run time (gcent_opt_bounds of option id 7 fails) and the run
+ *   is "dense only". Option 7 is either GCENT_OPT_PRUNE (1 on, the default;
+ *   2 off) with the tolerance in GCENT_OPT_PRUNE_TOL (101), or the tolerance
+ *   itself (0 = dense); prune_probe() tells them apart by their bounds. When
+ *   pruning exists, the uniform workloads are run dense (the kernel's speed)
+ *   and also with the library's default at 2 threads,
+ *   and every network and whole-epoch workload is run both dense and with
+ *   the default; the largest |dense - pruned| over all results is printed.
+ *   The peer is always dense and is compared with the dense result.
+ *
+ * THE GRID (full run). The whole cross product would take far more than 10
+ * minutes on this 2-core machine, most of it in the peer (1-4e8 pairs/s) and
+ * in 1-thread dense runs; every axis is kept, not every combination (see
+ * bench/README.md for the reasons):
+ * - uniform data in [-1,1]^d, beta = 0.1, d in {2, 12}: both functions at
+ *   (n, draws) in {(1024, 1), (1024, 10), (4096, 1), (4096, 10), (16384, 1)},
+ *   1 and 2 threads dense (+ the default pruning at 2 threads);
+ *   gcent_mi_layer with k = 4 rows per input (m = n/4), alternating labels.
+ *   n = 16384 with 10 draws (2.7e9 pairs) is left out.
+ * - network data: the pre-noise activations S_l of the 12-10-7-5-4-3-2 noisy
+ *   tanh network (examples/mlp.h, beta = 0.1, seed 1, Adam 3e-3, batch 64,
+ *   200 epochs) on the generated 12-bit set, layers of width 10, 7, 5, 3
+ *   (l = 1, 2, 3, 5); both functions at (n, draws) in {(1024, 10),
+ *   (4096, 10), (16384, 1)}, 2 threads dense and pruned, plus 1 thread for
+ *   layers 1 and 5 at n = 4096. The rows of an input are k = 4 noisy passes
+ *   through the layers below (m = n/4 inputs: the first m of a fixed random
+ *   order), except layer 1, deterministic given x: k = 1, m = n <= 4096.
+ * - the whole epoch: gcent_mi_layer on all six layers, m = 4096, k = 1 for
+ *   layer 1 and k = 8 for layers 2-6, one draw per row, 2 threads, dense and
+ *   pruned; layer 6 is the softmax output (computed here: mlp.h returns the
+ *   hidden layers). Epoch time = sum over layers of the per-layer medians.
+ * The quick grid (--quick, CI): uniform n = 512 with 1 and 3 draws, layers
+ * 1 and 5 at n = 256 with 2 draws (network trained 20 epochs), an epoch of
+ * 128 inputs with k = 2; every variant; the peer once per workload.
+ */
+#define _DEFAULT_SOURCE /* wait4, mkdtemp */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <gcent.h>
+#include "../examples/szt12.h"
+#include "../examples/mlp.h"
+
+/* Pruning options of the kernel work, which may be absent from the linked
+ * library. Option id 7 is either a switch (GCENT_OPT_PRUNE: 1 on, the
+ * default, 2 off) with the tolerance in option 101 (GCENT_OPT_PRUNE_TOL), or
+ * the tolerance itself with 0 meaning dense; which one is read from
+ * gcent_opt_bounds() at run time (see prune_probe). */
+#define OPT_PRUNE ((gcent_opt)7)
+#define OPT_PRUNE_TOL ((gcent_opt)101)
+enum { PRUNE_ABSENT, PRUNE_SWITCH, PRUNE_TOL_IS_7 };
+
+#define BETA 0.1
+#define SEED 1u              /* library Monte Carlo seed and data seed */
+#define LIB_REPS 5
+#define LIB_REPS_SMALL 15    /* for workloads below 2^24 pairs */
+#define MAX_REPS 16
+#define PEER_THREADS 2
+#define PEER_TOL 1e-9        /* relative: |lib - peer| <= PEER_TOL max(1, |lib|) */
+
+enum { FN_ENTROPY, FN_MI };
+enum { DENSE = 0, PRUNED = 1 };
+enum { MAX_VARIANTS = 4, NRES = 3 }; /* results: h(T) (or h), I(X;T), I(Y;T) */
+
+typedef struct {
+    int fn;          /* FN_ENTROPY or FN_MI */
+    int layer;       /* 0: uniform data in [-1,1]^d; l >= 1: S_l of the network */
+    int epoch;       /* part of the whole-epoch workload */
+    size_t d, m, k;  /* n = m k rows; for FN_ENTROPY all rows are samples */
+    size_t draws;
+    int nvar;
+    int threads[MAX_VARIANTS];
+    int prune[MAX_VARIANTS];
+} workload;
+
+typedef struct {
+    int status;
+    char errmsg[256];
+    int reps;
+    double secs[MAX_REPS];
+    double res[NRES], se[NRES];
+    int reps_identical;       /* every repeat gave the same bits */
+    double prune_tol;         /* value of the option (NAN when absent) */
+    long rss_start_kb, rss_peak_kb;
+} lib_result;
+
+typedef struct {
+    int ok;
+    int clamp;
+    int reps;
+    double median, min;
+    double res[NRES], se[NRES];
+    long rss_peak_kb;
+} peer_result;
+
+typedef struct {
+    const char *python, *peer, *tmpdir;
+    int quick, no_peer, peer_clamp;
+    int prune_kind;        /* PRUNE_ABSENT, PRUNE_SWITCH or PRUNE_TOL_IS_7 */
+    int prune_available;   /* prune_kind != PRUNE_ABSENT */
+    double prune_default;  /* the default tolerance, NAN if unknown */
+    const char *only;
+} config;
+
+/* ---- small helpers --------------------------------------------------------------- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double median(const double *x, int n)
+{
+    double v[MAX_REPS];
+    memcpy(v, x, (size_t)n * sizeof *v);
+    for (int i = 1; i < n; ++i) /* insertion sort: n <= 16 */
+        for (int j = i; j > 0 && v[j - 1] > v[j]; --j) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static double min_of(const double *x, int n)
+{
+    double v = x[0];
+    for (int i = 1; i < n; ++i)
+        v = x[i] < v ? x[i] : v;
+    return v;
+}
+
+static size_t rows_of(const workload *w) { return w->m * w->k; }
+
+static double pairs_of(const workload *w)
+{
+    double n = (double)rows_of(w);
+    return n * (double)w->draws * n;
+}
+
+static int lib_reps_of(const workload *w)
+{
+    return pairs_of(w) < 16777216.0 ? LIB_REPS_SMALL : LIB_REPS;
+}
+
+static int peer_reps_of(const config *cfg, const workload *w)
+{
+    if (cfg->quick)
+        return 1;
+    return pairs_of(w) <= 1e8 ? 5 : 3;
+}
+
+static const char *fn_name(int fn) { return fn == FN_ENTROPY ? "entropy" : "mi_layer"; }
+
+static void describe(const workload *w, char *buf, size_t len)
+{
+    if (w->layer == 0)
+        snprintf(buf, len, "%s uniform d=%zu n=%zu draws=%zu", fn_name(w->fn), w->d,
+                 rows_of(w), w->draws);
+    else
+        snprintf(buf, len, "%s %slayer%d(d=%zu) n=%zu (m=%zu k=%zu) draws=%zu",
+                 fn_name(w->fn), w->epoch ? "epoch " : "", w->layer, w->d, rows_of(w), w->m,
+                 w->k, w->draws);
+}
+
+/* ---- data ------------------------------------------------------------------------ */
+
+/* Uniform rows in [-1,1]^d from Philox: row i, coordinates 2c and 2c+1 from
+ * counter (i, c, d, 0xB0) and key (SEED, 0). Labels: input parity. */
+static void uniform_data(size_t n, size_t d, double *s)
+{
+    const uint32_t key[2] = {SEED, 0};
+    const double two53 = 1.0 / 9007199254740992.0;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t c = 0; 2 * c < d; ++c) {
+            uint32_t ctr[4] = {(uint32_t)i, (uint32_t)c, (uint32_t)d, 0xB0u}, o[4];
+            gcent_philox4x32_10(ctr, key, o);
+            uint64_t a = ((uint64_t)o[1] << 32) | o[0], b = ((uint64_t)o[3] << 32) | o[2];
+            s[i * d + 2 * c] = 2.0 * (double)(a >> 11) * two53 - 1.0;
+            if (2 * c + 1 < d)
+                s[i * d + 2 * c + 1] = 2.0 * (double)(b >> 11) * two53 - 1.0;
+        }
+}
+
+/* The trained network and its layer samples (see the header comment). */
+#define NET_SIZES 7
+static const int ARCH[NET_SIZES] = {12, 10, 7, 5, 4, 3, 2}; /* d_0 .. d_6 */
+#define STREAM_SUBSET ((uint64_t)5 << 28) /* beside mlp.h's streams, below 2^32 */
+enum { TAG_SETS = 1, TAG_EPOCH = 2 };    /* mlp.h measurement tags */
+
+typedef struct {
+    size_t m4;                    /* inputs of the k = 4 sets */
+    size_t m8, k8;                /* inputs and passes of the epoch */
+    int *y;                       /* labels, inputs in a fixed random order */
+    double *s4[NET_SIZES];        /* [l]: S_l, m4 * 4 rows of ARCH[l] (l = 1..5) */
+    double *s8[NET_SIZES];        /* [l]: S_l, m8 * k8 rows (l = 1..6) */
+    int epochs;
+    double loss, accuracy, secs;
+    double negligible[NET_SIZES]; /* fraction of pairs below e^-36.84 = 1e-16 */
+} netdata;
+
+static netdata NET;
+
+typedef struct {
+    double key;
+    size_t index;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+/* S_6 of the epoch set: the output layer's softmax probabilities
+ * p = softmax(W_6 T_5 + b_6), T_5 = S_5 + beta Z_5, with Z_5 the noise
+ * mlp.h's measurement draws for layer 5 of row r (its documented layout:
+ * stream MLP_STREAM_MEASURE + tag, variates r H + (d_1 + .. + d_4) ..).
+ * (mlp_layer_samples gives the hidden layers only.) */
+static void output_layer(const mlp *net, const double *s5, size_t rows, uint64_t tag,
+                         double *s6)
+{
+    const int d5 = ARCH[5], d6 = ARCH[6];
+    const uint64_t H = (uint64_t)net->hidden, off = (uint64_t)(H - (uint64_t)d5);
+    for (size_t r = 0; r < rows; ++r) {
+        double z[16], t5[16], a[16], mx = -INFINITY, sum = 0.0;
+        gcent_rng_normals(net->seed, MLP_STREAM_MEASURE + tag, r * H + off, (size_t)d5, z);
+        for (int c = 0; c < d5; ++c)
+            t5[c] = s5[r * (size_t)d5 + c] + net->beta * z[c];
+        for (int o = 0; o < d6; ++o) {
+            a[o] = net->b[6][o];
+            for (int c = 0; c < d5; ++c)
+                a[o] += net->w[6][o * d5 + c] * t5[c];
+            mx = a[o] > mx ? a[o] : mx;
+        }
+        for (int o = 0; o < d6; ++o)
+            sum += (a[o] = exp(a[o] - mx));
+        for (int o = 0; o < d6; ++o)
+            s6[r * (size_t)d6 + o] = a[o] / sum;
+    }
+}
+
+/* Fraction of the n^2 pairs (i, j) of rows with |s_i - s_j|^2 / (2 beta^2)
+ * > 36.84, i.e. whose term is below 1e-16 of the self term. */
+static double negligible_fraction(const double *s, size_t n, size_t d, size_t lds)
+{
+    const double lim = 2.0 * BETA * BETA * 36.841361487904734; /* -ln 1e-16 */
+    size_t cnt = 0;
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < n; ++j) {
+            double dd = 0.0;
+            for (size_t c = 0; c < d; ++c) {
+                double t = s[i * lds + c] - s[j * lds + c];
+                dd += t * t;
+            }
+            cnt += dd > lim;
+        }
+    return (double)cnt / ((double)n * (double)n);
+}
+
+/* Train the 12-10-7-5-4-3-2 network on the generated 12-bit set and draw the
+ * layer samples. 0, or -1 with a message on stderr. */
+static int net_build(const config *cfg)
+{
+    netdata *N = &NET;
+    szt12_data data;
+    if (szt12_generate(&data) != 0) {
+        fprintf(stderr, "bench: out of memory\n");
+        return -1;
+    }
+    const size_t M = data.n;
+    N->m4 = cfg->quick ? 256 : M;
+    N->m8 = cfg->quick ? 128 : M;
+    N->k8 = cfg->quick ? 2 : 8;
+    N->epochs = cfg->quick ? 20 : 200;
+    mlp *net = NULL;
+    keyed *kv = malloc(M * sizeof *kv);
+    double *keys = malloc(M * sizeof *keys), *xp = malloc(M * 12 * sizeof *xp);
+    N->y = malloc(M * sizeof *N->y);
+    int ok = kv && keys && xp && N->y;
+    for (int l = 1; ok && l < NET_SIZES; ++l) {
+        N->s4[l] = l < NET_SIZES - 1 ? malloc(N->m4 * 4 * (size_t)ARCH[l] * sizeof(double))
+                                     : NULL;
+        N->s8[l] = malloc(N->m8 * N->k8 * (size_t)ARCH[l] * sizeof(double));
+        ok = (N->s4[l] || l == NET_SIZES - 1) && N->s8[l];
+    }
+    int st = ok ? mlp_create(&net, ARCH, NET_SIZES, BETA, SEED) : MLP_ENOMEM;
+    if (st != MLP_OK) {
+        fprintf(stderr, "bench: mlp_create: %s\n", mlp_strerror(st));
+        free(kv), free(keys), free(xp);
+        szt12_free(&data);
+        return -1;
+    }
+    /* a fixed random order of the inputs: sorted by one normal key each */
+    gcent_rng_normals(SEED, STREAM_SUBSET, 0, M, keys);
+    for (size_t i = 0; i < M; ++i) {
+        kv[i].key = keys[i];
+        kv[i].index = i;
+    }
+    qsort(kv, M, sizeof *kv, by_key);
+    for (size_t i = 0; i < M; ++i) {
+        N->y[i] = data.y[kv[i].index];
+        memcpy(xp + i * 12, data.x + kv[i].index * 12, 12 * sizeof *xp);
+    }
+    /* Adam, learning rate 3e-3, minibatches of 64, fixed seed: about 97%
+     * noiseless accuracy after 200 epochs */
+    double t0 = now();
+    for (int e = 0; e < N->epochs && st == MLP_OK; ++e)
+        st = mlp_train_epoch(net, data.x, data.y, M, 64, MLP_ADAM, 3e-3, (uint64_t)e, &N->loss);
+    if (st == MLP_OK)
+        st = mlp_evaluate(net, data.x, data.y, M, MLP_TAG_NOISELESS, NULL, &N->accuracy);
+    N->secs = now() - t0;
+    double *sets[NET_SIZES - 2], *ep[NET_SIZES - 2];
+    for (int l = 1; l < NET_SIZES - 1; ++l) {
+        sets[l - 1] = N->s4[l];
+        ep[l - 1] = N->s8[l];
+    }
+    if (st == MLP_OK)
+        st = mlp_layer_samples(net, xp, N->m4, 4, TAG_SETS, sets);
+    if (st == MLP_OK)
+        st = mlp_layer_samples(net, xp, N->m8, N->k8, TAG_EPOCH, ep);
+    if (st == MLP_OK)
+        output_layer(net, N->s8[5], N->m8 * N->k8, TAG_EPOCH, N->s8[6]);
+    if (st == MLP_OK)
+        for (int l = 1; l < NET_SIZES - 1; ++l) /* one pass (j = 0) per input */
+            N->negligible[l] = negligible_fraction(N->s4[l], N->m4, (size_t)ARCH[l],
+                                                   4 * (size_t)ARCH[l]);
+    mlp_free(net);
+    free(kv), free(keys), free(xp);
+    szt12_free(&data);
+    if (st != MLP_OK) {
+        fprintf(stderr, "bench: training the network: %s\n", mlp_strerror(st));
+        return -1;
+    }
+    return 0;
+}
+
+static void net_free(void)
+{
+    free(NET.y);
+    for (int l = 0; l < NET_SIZES; ++l) {
+        free(NET.s4[l]);
+        free(NET.s8[l]);
+    }
+    memset(&NET, 0, sizeof NET);
+}
+
+/* The rows (compact, n x d) and labels of a workload; 0 or -1 (out of memory). */
+static int workload_data(const workload *w, double **s_out, int **labels_out)
+{
+    size_t n = rows_of(w), d = w->d;
+    double *s = malloc(n * d * sizeof *s);
+    int *labels = malloc(w->m * sizeof *labels);
+    if (s == NULL || labels == NULL) {
+        free(s);
+        free(labels);
+        return -1;
+    }
+    if (w->layer == 0) {
+        uniform_data(n, d, s);
+        for (size_t i = 0; i < w->m; ++i)
+            labels[i] = (int)(i & 1u);
+    } else {
+        /* the first m inputs of the set; layer 1 is deterministic given x,
+         * so its k = 1 rows are pass 0 of each input */
+        const double *src = w->epoch ? NET.s8[w->layer] : NET.s4[w->layer];
+        size_t kk = w->epoch ? NET.k8 : 4;
+        if (w->k == kk)
+            memcpy(s, src, n * d * sizeof *s);
+        else
+            for (size_t i = 0; i < w->m; ++i)
+                memcpy(s + i * d, src + i * kk * d, d * sizeof *s);
+        memcpy(labels, NET.y, w->m * sizeof *labels);
+    }
+    *s_out = s;
+    *labels_out = labels;
+    return 0;
+}
+
+/* ---- library runs, one fork()ed child per variant -------------------------------- */
+
+static long maxrss_kb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* Switch pruning off in ctx (nothing to do when the library has none). */
+static int prune_dense(const config *cfg, gcent_ctx *ctx)
+{
+    if (cfg->prune_kind == PRUNE_SWITCH)
+        return gcent_ctx_set(ctx, OPT_PRUNE, 2.0);
+    if (cfg->prune_kind == PRUNE_TOL_IS_7)
+        return gcent_ctx_set(ctx, OPT_PRUNE, 0.0);
+    return GCENT_OK;
+}
+
+/* The tolerance in effect in ctx: 0 when dense, NAN without pruning. */
+static double prune_tol_of(const config *cfg, const gcent_ctx *ctx)
+{
+    double v = NAN, tol = NAN;
+    if (cfg->prune_kind == PRUNE_SWITCH && gcent_ctx_get(ctx, OPT_PRUNE, &v) == GCENT_OK)
+        tol = v == 2.0 ? 0.0 : gcent_ctx_get(ctx, OPT_PRUNE_TOL, &v) == GCENT_OK ? v : NAN;
+    else if (cfg->prune_kind == PRUNE_TOL_IS_7 && gcent_ctx_get(ctx, OPT_PRUNE, &v) == GCENT_OK)
+        tol = v;
+    return tol;
+}
+
+/* Which pruning options the library has; 0, or -1 when option 7 exists but
+ * cannot be made dense (then the benchmark cannot say what it measures). */
+static int prune_probe(config *cfg)
+{
+    double lo, hi, def;
+    cfg->prune_kind = PRUNE_ABSENT;
+    cfg->prune_available = 0;
+    cfg->prune_default = NAN;
+    if (gcent_opt_bounds(OPT_PRUNE, &lo, &hi, &def) != GCENT_OK)
+        return 0;
+    cfg->prune_kind = lo == 1.0 && hi == 2.0 && def == 1.0 ? PRUNE_SWITCH : PRUNE_TOL_IS_7;
+    if (cfg->prune_kind == PRUNE_SWITCH) {
+        if (gcent_opt_bounds(OPT_PRUNE_TOL, NULL, NULL, &def) != GCENT_OK)
+            def = NAN;
+    }
+    cfg->prune_default = def;
+    gcent_ctx *ctx = NULL;
+    if (gcent_ctx_create(&ctx) != GCENT_OK)
+        return -1;
+    int ok = prune_dense(cfg, ctx) == GCENT_OK && prune_tol_of(cfg, ctx) == 0.0;
+    gcent_ctx_free(ctx);
+    if (!ok)
+        return -1;
+    cfg->prune_available = 1;
+    return 0;
+}
+
+/* One call; res/se are written only on success (results of gcent_entropy
+ * in res[0], se[0]; of gcent_mi_layer h(T), I(X;T), I(Y;T)). */
+static int lib_call(gcent_ctx *ctx, const workload *w, const double *s, const int *labels,
+                    double res[NRES], double se[NRES])
+{
+    if (w->fn == FN_ENTROPY) {
+        gcent_estimate e;
+        int st = gcent_entropy(ctx, s, rows_of(w), w->d, w->d, NULL, BETA, &e);
+        if (st == GCENT_OK) {
+            res[0] = e.value;
+            se[0] = e.se;
+            res[1] = res[2] = se[1] = se[2] = 0.0;
+        }
+        return st;
+    }
+    gcent_layer_mi r;
+    int st = gcent_mi_layer(ctx, s, w->m, w->k, w->d, w->d, labels, BETA, &r);
+    if (st == GCENT_OK) {
+        const gcent_estimate *e[NRES] = {&r.ht, &r.ixt, &r.iyt};
+        for (int t = 0; t < NRES; ++t) {
+            res[t] = e[t]->value;
+            se[t] = e[t]->se;
+        }
+    }
+    return st;
+}
+
+/* In the child: configure a context and time the repeats. */
+static void lib_child(const config *cfg, const workload *w, const double *s, const int *labels,
+                      int threads, int prune, lib_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->rss_start_kb = maxrss_kb();
+    r->prune_tol = NAN;
+    r->reps_identical = 1;
+    gcent_ctx *ctx = NULL;
+    int st = gcent_ctx_create(&ctx);
+    if (st != GCENT_OK) {
+        r->status = st;
+        snprintf(r->errmsg, sizeof r->errmsg, "gcent_ctx_create: %s", gcent_strerror(st));
+        return;
+    }
+    if ((st = gcent_ctx_set(ctx, GCENT_OPT_SEED, SEED)) != GCENT_OK ||
+        (st = gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, (double)w->draws)) != GCENT_OK ||
+        (st = gcent_ctx_set(ctx, GCENT_OPT_THREADS, threads)) != GCENT_OK ||
+        (st = gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_MC)) != GCENT_OK ||
+        (prune == DENSE && (st = prune_dense(cfg, ctx)) != GCENT_OK)) {
+        r->status = st;
+        snprintf(r->errmsg, sizeof r->errmsg, "gcent_ctx_set: %s", gcent_ctx_errmsg(ctx));
+        gcent_ctx_free(ctx);
+        return;
+    }
+    r->prune_tol = prune_tol_of(cfg, ctx);
+    r->reps = lib_reps_of(w);
+    for (int rep = 0; rep < r->reps; ++rep) {
+        double res[NRES], se[NRES];
+        double t0 = now();
+        st = lib_call(ctx, w, s, labels, res, se);
+        r->secs[rep] = now() - t0;
+        if (st != GCENT_OK) {
+            r->status = st;
+            snprintf(r->errmsg, sizeof r->errmsg, "%s: %s (%s)", fn_name(w->fn),
+                     gcent_strerror(st), gcent_ctx_errmsg(ctx));
+            break;
+        }
+        if (rep == 0) {
+            memcpy(r->res, res, sizeof res);
+            memcpy(r->se, se, sizeof se);
+        } else if (memcmp(r->res, res, sizeof res) != 0 || memcmp(r->se, se, sizeof se) != 0) {
+            r->reps_identical = 0;
+        }
+    }
+    gcent_ctx_free(ctx);
+    r->rss_peak_kb = maxrss_kb();
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t got = read(fd, p, len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return -1;
+        p += got;
+        len -= (size_t)got;
+    }
+    return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t put = write(fd, p, len);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return -1;
+        p += put;
+        len -= (size_t)put;
+    }
+    return 0;
+}
+
+/* Run one variant in a child process; 0, or -1 (then r->errmsg says why). */
+static int run_lib(const config *cfg, const workload *w, const double *s, const int *labels,
+                   int threads, int prune, lib_result *r)
+{
+    int fds[2];
+    memset(r, 0, sizeof *r);
+    if (pipe(fds) != 0) {
+        snprintf(r->errmsg, sizeof r->errmsg, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(r->errmsg, sizeof r->errmsg, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        lib_result mine;
+        lib_child(cfg, w, s, labels, threads, prune, &mine);
+        _exit(write_full(fds[1], &mine, sizeof mine) == 0 ? 0 : 1);
+    }
+    close(fds[1]);
+    int got = read_full(fds[0], r, sizeof *r);
+    close(fds[0]);
+    int wst = 0;
+    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+        ;
+    if (got != 0 || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
+        snprintf(r->errmsg, sizeof r->errmsg, "benchmark child failed (%s)",
+                 WIFSIGNALED(wst) ? strsignal(WTERMSIG(wst)) : "no result");
+        return -1;
+    }
+    return r->status == GCENT_OK ? 0 : -1;
+}
+
+/* ---- the peer -------------------------------------------------------------------- */
+
+/* Workload file for peer.py (format in its docstring). */
+static int write_workload(const char *path, const workload *w, const double *s,
+                          const int *labels)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    const size_t n = rows_of(w), d = w->d, per_row = 2 * ((d + 1) / 2);
+    int64_t hdr[8] = {0x3148434E45424347LL, w->fn == FN_MI, (int64_t)n, (int64_t)d,
+                      (int64_t)w->draws, (int64_t)w->m, (int64_t)w->k, 0};
+    double beta = BETA;
+    int ok = fwrite(hdr, sizeof hdr, 1, f) == 1 && fwrite(&beta, sizeof beta, 1, f) == 1 &&
+             fwrite(s, sizeof *s, n * d, f) == n * d;
+    double *z = malloc(n * d * sizeof *z);
+    ok = ok && z != NULL;
+    for (size_t r = 0; ok && r < w->draws; ++r) {
+        /* the library's noise of row i, draw r (gcent/entropy.h) */
+        for (size_t i = 0; i < n; ++i)
+            gcent_rng_normals(SEED, ((uint64_t)1 << 32) | r, (uint64_t)i * per_row, d,
+                              z + i * d);
+        ok = fwrite(z, sizeof *z, n * d, f) == n * d;
+    }
+    free(z);
+    if (ok && w->fn == FN_MI) {
+        for (size_t i = 0; ok && i < w->m; ++i) {
+            int32_t y = labels[i];
+            ok = fwrite(&y, sizeof y, 1, f) == 1;
+        }
+    }
+    if (fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static int parse_key(const char *line, const char *key, double *v)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, " %s=", key);
+    const char *p = strstr(line, pat);
+    if (p == NULL && strncmp(line, pat + 1, strlen(pat + 1)) == 0)
+        p = line - 1;
+    if (p == NULL)
+        return -1;
+    char *end = NULL;
+    *v = strtod(p + strlen(pat), &end);
+    return end == p + strlen(pat) ? -1 : 0;
+}
+
+static int run_peer(const config *cfg, const workload *w, const double *s, const int *labels,
+                    peer_result *pr)
+{
+    memset(pr, 0, sizeof *pr);
+    char path[4200], reps[16], thr[16];
+    snprintf(path, sizeof path, "%s/workload.bin", cfg->tmpdir);
+    if (write_workload(path, w, s, labels) != 0) {
+        fprintf(stderr, "bench: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    snprintf(reps, sizeof reps, "%d", peer_reps_of(cfg, w));
+    snprintf(thr, sizeof thr, "%d", PEER_THREADS);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        if (dup2(fds[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        close(fds[1]);
+        char *argv[] = {(char *)cfg->python, (char *)cfg->peer, path, thr, reps,
+                        cfg->peer_clamp ? "clamp" : NULL, NULL};
+        execv(cfg->python, argv);
+        fprintf(stderr, "bench: cannot run %s: %s\n", cfg->python, strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    char out[8192];
+    size_t len = 0;
+    for (;;) {
+        ssize_t got = read(fds[0], out + len, sizeof out - 1 - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        if (len == sizeof out - 1)
+            break;
+    }
+    out[len] = '\0';
+    close(fds[0]);
+    int wst = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &wst, 0, &ru) < 0 && errno == EINTR)
+        ;
+    unlink(path);
+    if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
+        fprintf(stderr, "bench: the peer failed (%s %s)\n", cfg->python, cfg->peer);
+        return -1;
+    }
+    static const char *keys[NRES][2] = {{"ht", "ht_se"}, {"ixt", "ixt_se"}, {"iyt", "iyt_se"}};
+    double nrep = 0;
+    int bad = parse_key(out, "median", &pr->median) || parse_key(out, "min", &pr->min) ||
+              parse_key(out, "reps", &nrep);
+    for (int t = 0; t < NRES && !bad; ++t)
+        bad = parse_key(out, keys[t][0], &pr->res[t]) || parse_key(out, keys[t][1], &pr->se[t]);
+    if (bad) {
+        fprintf(stderr, "bench: cannot read the peer's output: %s\n", out);
+        return -1;
+    }
+    pr->reps = (int)nrep;
+    pr->clamp = cfg->peer_clamp;
+    pr->rss_peak_kb = ru.ru_maxrss;
+    pr->ok = 1;
+    return 0;
+}
+
+/* ---- the grid -------------------------------------------------------------------- */
+
+typedef struct {
+    workload *w;
+    size_t n, cap;
+} wlist;
+
+static int add(wlist *L, workload w)
+{
+    if (L->n == L->cap) {
+        size_t cap = L->cap ? 2 * L->cap : 64;
+        workload *nw = realloc(L->w, cap * sizeof *nw);
+        if (nw == NULL)
+            return -1;
+        L->w = nw;
+        L->cap = cap;
+    }
+    L->w[L->n++] = w;
+    return 0;
+}
+
+static void variant(workload *w, int threads, int prune)
+{
+    w->threads[w->nvar] = threads;
+    w->prune[w->nvar] = prune;
+    w->nvar++;
+}
+
+/* (n, draws) pairs of the uniform and network grids; see the header comment. */
+typedef struct {
+    size_t n, draws;
+} size_draws;
+
+static const size_draws UNIFORM_FULL[] = {{1024, 1}, {1024, 10}, {4096, 1}, {4096, 10},
+                                          {16384, 1}};
+static const size_draws UNIFORM_QUICK[] = {{512, 1}, {512, 3}};
+static const size_draws NETWORK_FULL[] = {{1024, 10}, {4096, 10}, {16384, 1}};
+static const size_draws NETWORK_QUICK[] = {{256, 2}};
+static const int NETWORK_LAYERS_FULL[] = {1, 2, 3, 5}; /* widths 10, 7, 5, 3 */
+static const int NETWORK_LAYERS_QUICK[] = {1, 5};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int build_grid(const config *cfg, wlist *L)
+{
+    const size_t dims[2] = {2, 12};
+    const size_draws *sd = cfg->quick ? UNIFORM_QUICK : UNIFORM_FULL;
+    size_t nsd = cfg->quick ? COUNT(UNIFORM_QUICK) : COUNT(UNIFORM_FULL);
+    int st = 0;
+    for (int fn = FN_ENTROPY; fn <= FN_MI; ++fn)
+        for (int di = 0; di < 2; ++di)
+            for (size_t j = 0; j < nsd; ++j) {
+                workload w;
+                memset(&w, 0, sizeof w);
+                w.fn = fn;
+                w.d = dims[di];
+                w.k = fn == FN_MI ? 4 : 1;
+                w.m = sd[j].n / w.k;
+                w.draws = sd[j].draws;
+                variant(&w, 1, DENSE);
+                variant(&w, 2, DENSE);
+                if (cfg->prune_available)
+                    variant(&w, 2, PRUNED);
+                st |= add(L, w);
+            }
+
+    /* network layers: 1 thread only at n = 4096 for the widest and the
+     * narrowest layer (the full grid) */
+    sd = cfg->quick ? NETWORK_QUICK : NETWORK_FULL;
+    nsd = cfg->quick ? COUNT(NETWORK_QUICK) : COUNT(NETWORK_FULL);
+    const int *layers = cfg->quick ? NETWORK_LAYERS_QUICK : NETWORK_LAYERS_FULL;
+    size_t nl = cfg->quick ? COUNT(NETWORK_LAYERS_QUICK) : COUNT(NETWORK_LAYERS_FULL);
+    for (int fn = FN_ENTROPY; fn <= FN_MI; ++fn)
+        for (size_t li = 0; li < nl; ++li)
+            for (size_t j = 0; j < nsd; ++j) {
+                workload w;
+                memset(&w, 0, sizeof w);
+                w.fn = fn;
+                w.layer = layers[li];
+                w.d = (size_t)ARCH[w.layer];
+                w.k = w.layer == 1 ? 1 : 4; /* layer 1 is deterministic given x */
+                w.m = sd[j].n / w.k;
+                w.draws = sd[j].draws;
+                if (w.m > NET.m4)
+                    continue;
+                int one = cfg->quick ||
+                          (sd[j].n == 4096 && (w.layer == layers[0] || w.layer == layers[nl - 1]));
+                if (one)
+                    variant(&w, 1, DENSE);
+                variant(&w, 2, DENSE);
+                if (cfg->prune_available && one)
+                    variant(&w, 1, PRUNED);
+                if (cfg->prune_available)
+                    variant(&w, 2, PRUNED);
+                st |= add(L, w);
+            }
+
+    /* the whole epoch: all six layers, 2 threads */
+    for (int l = 1; l < NET_SIZES; ++l) {
+        workload w;
+        memset(&w, 0, sizeof w);
+        w.fn = FN_MI;
+        w.layer = l;
+        w.epoch = 1;
+        w.d = (size_t)ARCH[l];
+        w.k = l == 1 ? 1 : NET.k8;
+        w.m = NET.m8;
+        w.draws = 1;
+        if (cfg->quick)
+            variant(&w, 1, DENSE);
+        variant(&w, 2, DENSE);
+        if (cfg->prune_available)
+            variant(&w, 2, PRUNED);
+        st |= add(L, w);
+    }
+    return st;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+typedef struct {
+    workload w;
+    int nvar;
+    lib_result lib[MAX_VARIANTS];
+    peer_result peer;
+    double peer_diff;   /* max over results of |lib dense 2T - peer| */
+    double prune_diff;  /* max over results of |dense - pruned|, NAN if no pruned run */
+    int threads_same;   /* 1T and 2T bit-identical (per prune mode) */
+} outcome;
+
+static double lib_median(const lib_result *r) { return median(r->secs, r->reps); }
+
+static int find_variant(const outcome *o, int threads, int prune)
+{
+    for (int v = 0; v < o->nvar; ++v)
+        if (o->w.threads[v] == threads && o->w.prune[v] == prune)
+            return v;
+    return -1;
+}
+
+/* A JSON number, or null for NAN. */
+static const char *jnum(char *buf, size_t len, double v)
+{
+    if (isnan(v) || isinf(v))
+        snprintf(buf, len, "null");
+    else
+        snprintf(buf, len, "%.6g", v);
+    return buf;
+}
+
+static void print_json(const outcome *o)
+{
+    const workload *w = &o->w;
+    printf("{\"fn\":\"%s\",\"data\":\"%s\",\"layer\":%d,\"d\":%zu,\"n\":%zu,\"m\":%zu,"
+           "\"k\":%zu,\"draws\":%zu,\"beta\":%g,\"seed\":%u,\"method\":\"mc\",\"pairs\":%.0f,"
+           "\"lib\":[",
+           fn_name(w->fn), w->layer == 0 ? "uniform" : w->epoch ? "epoch" : "network",
+           w->layer, w->d, rows_of(w), w->m, w->k, w->draws, BETA, SEED, pairs_of(w));
+    for (int v = 0; v < o->nvar; ++v) {
+        const lib_result *r = &o->lib[v];
+        double med = lib_median(r);
+        printf("%s{\"threads\":%d,\"prune\":\"%s\",", v ? "," : "", w->threads[v],
+               w->prune[v] == DENSE ? "dense" : "default");
+        if (isnan(r->prune_tol))
+            printf("\"prune_tol\":null,");
+        else
+            printf("\"prune_tol\":%g,", r->prune_tol);
+        printf("\"reps\":%d,\"median_s\":%.6g,\"min_s\":%.6g,\"pairs_per_s\":%.4g,"
+               "\"maxrss_kb\":%ld,\"rss_increase_kb\":%ld,\"h\":%.17g,\"h_se\":%.6g",
+               r->reps, med, min_of(r->secs, r->reps), pairs_of(w) / med,
+               r->rss_peak_kb, r->rss_peak_kb - r->rss_start_kb, r->res[0], r->se[0]);
+        if (w->fn == FN_MI)
+            printf(",\"ixt\":%.17g,\"ixt_se\":%.6g,\"iyt\":%.17g,\"iyt_se\":%.6g", r->res[1],
+                   r->se[1], r->res[2], r->se[2]);
+        char b[32];
+        printf(",\"speedup_vs_peer\":%s}",
+               jnum(b, sizeof b, o->peer.ok ? o->peer.median / med : NAN));
+    }
+    printf("],");
+    if (o->peer.ok) {
+        printf("\"peer\":{\"threads\":%d,\"clamp\":%s,\"reps\":%d,\"median_s\":%.6g,"
+               "\"min_s\":%.6g,\"pairs_per_s\":%.4g,\"maxrss_kb\":%ld,\"h\":%.17g",
+               PEER_THREADS, o->peer.clamp ? "true" : "false", o->peer.reps, o->peer.median,
+               o->peer.min, pairs_of(w) / o->peer.median, o->peer.rss_peak_kb, o->peer.res[0]);
+        if (w->fn == FN_MI)
+            printf(",\"ixt\":%.17g,\"iyt\":%.17g", o->peer.res[1], o->peer.res[2]);
+        int v2 = find_variant(o, 2, DENSE);
+        char b[32];
+        printf("},\"peer_absdiff\":%.3g,\"speedup_vs_peer\":%s,", o->peer_diff,
+               jnum(b, sizeof b, v2 >= 0 ? o->peer.median / lib_median(&o->lib[v2]) : NAN));
+    } else {
+        printf("\"peer\":null,");
+    }
+    if (isnan(o->prune_diff))
+        printf("\"dense_vs_pruned_absdiff\":null,");
+    else
+        printf("\"dense_vs_pruned_absdiff\":%.3g,", o->prune_diff);
+    printf("\"threads_identical\":%s}\n", o->threads_same ? "true" : "false");
+    fflush(stdout);
+}
+
+/* A number for the table, or "-" when absent (NAN). */
+static const char *fmt(char *buf, size_t len, const char *f, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, f, v);
+    return buf;
+}
+
+static void table_header(void)
+{
+    printf("%-8s %-12s %2s %6s %5s %-7s %8s | %8s %8s %9s | %8s %9s | %7s | %8s %8s | %6s "
+           "%6s\n",
+           "function", "data", "d", "n", "draws", "prune", "pairs", "lib 1T s", "lib 2T s",
+           "2T pair/s", "peer s", "pair/s", "speedup", "|l-peer|", "|d-prun|", "MB+lib",
+           "MBpeer");
+}
+
+static void table_rows(const outcome *o)
+{
+    const workload *w = &o->w;
+    char data[32];
+    if (w->layer == 0)
+        snprintf(data, sizeof data, "uniform");
+    else
+        snprintf(data, sizeof data, "%s%d", w->epoch ? "epoch L" : "net L", w->layer);
+    for (int prune = DENSE; prune <= PRUNED; ++prune) {
+        int v1 = find_variant(o, 1, prune), v2 = find_variant(o, 2, prune);
+        if (v1 < 0 && v2 < 0)
+            continue;
+        double t1 = v1 >= 0 ? lib_median(&o->lib[v1]) : NAN;
+        double t2 = v2 >= 0 ? lib_median(&o->lib[v2]) : NAN;
+        int vm = v2 >= 0 ? v2 : v1;
+        double rss = (double)(o->lib[vm].rss_peak_kb - o->lib[vm].rss_start_kb) / 1024.0;
+        double peer = o->peer.ok ? o->peer.median : NAN;
+        char b[10][32];
+        printf("%-8s %-12s %2zu %6zu %5zu %-7s %8.2e | %8s %8s %9s | %8s %9s | %7s | %8s %8s | "
+               "%6s %6s\n",
+               fn_name(w->fn), data, w->d, rows_of(w), w->draws,
+               prune == DENSE ? "dense" : "default", pairs_of(w),
+               fmt(b[0], 32, "%.4f", t1), fmt(b[1], 32, "%.4f", t2),
+               fmt(b[2], 32, "%.3e", pairs_of(w) / t2), fmt(b[3], 32, "%.4f", peer),
+               fmt(b[4], 32, "%.3e", pairs_of(w) / peer), fmt(b[5], 32, "%.1fx", peer / t2),
+               fmt(b[6], 32, "%.1e", prune == DENSE && o->peer.ok ? o->peer_diff : NAN),
+               fmt(b[7], 32, "%.1e", prune == PRUNED ? o->prune_diff : NAN),
+               fmt(b[8], 32, "%.1f", rss),
+               prune == DENSE && o->peer.ok ? fmt(b[9], 32, "%.0f",
+                                                  (double)o->peer.rss_peak_kb / 1024.0)
+                                            : "-");
+    }
+}
+
+/* The whole epoch: sums over its layers of the per-layer medians at 2 threads. */
+typedef struct {
+    int layers;
+    size_t m, k;
+    double pairs, dense, pruned, peer; /* seconds; NAN when a layer lacks the run */
+    double peer_diff, prune_diff;
+    long rss_kb, peer_rss_kb;          /* largest over the layers */
+} epoch_total;
+
+static epoch_total epoch_sum(const outcome *out, size_t nout)
+{
+    epoch_total E;
+    memset(&E, 0, sizeof E);
+    E.prune_diff = NAN;
+    for (size_t i = 0; i < nout; ++i) {
+        const outcome *o = &out[i];
+        if (!o->w.epoch)
+            continue;
+        E.layers++;
+        E.m = o->w.m;
+        E.k = o->w.k > E.k ? o->w.k : E.k;
+        E.pairs += pairs_of(&o->w);
+        int vd = find_variant(o, 2, DENSE), vp = find_variant(o, 2, PRUNED);
+        E.dense += vd >= 0 ? lib_median(&o->lib[vd]) : NAN;
+        E.pruned += vp >= 0 ? lib_median(&o->lib[vp]) : NAN;
+        E.peer += o->peer.ok ? o->peer.median : NAN;
+        if (vd >= 0) {
+            long r = o->lib[vd].rss_peak_kb - o->lib[vd].rss_start_kb;
+            E.rss_kb = r > E.rss_kb ? r : E.rss_kb;
+        }
+        if (o->peer.ok) {
+            E.peer_diff = o->peer_diff > E.peer_diff ? o->peer_diff : E.peer_diff;
+            E.peer_rss_kb = o->peer.rss_peak_kb > E.peer_rss_kb ? o->peer.rss_peak_kb
+                                                                 : E.peer_rss_kb;
+        }
+        if (!isnan(o->prune_diff))
+            E.prune_diff = isnan(E.prune_diff) || o->prune_diff > E.prune_diff
+                               ? o->prune_diff : E.prune_diff;
+    }
+    return E;
+}
+
+static void epoch_json(const epoch_total *E)
+{
+    char b[7][32];
+    printf("{\"fn\":\"epoch\",\"layers\":%d,\"m\":%zu,\"k\":%zu,\"draws\":1,"
+           "\"pairs\":%.0f,\"lib_dense_2t_s\":%s,\"lib_pruned_2t_s\":%s,\"peer_2t_s\":%s,"
+           "\"speedup_dense\":%s,\"speedup_pruned\":%s,\"peer_absdiff\":%s,"
+           "\"dense_vs_pruned_absdiff\":%s,\"maxrss_increase_kb\":%ld,"
+           "\"peer_maxrss_kb\":%ld}\n",
+           E->layers, E->m, E->k, E->pairs, jnum(b[0], 32, E->dense),
+           jnum(b[1], 32, E->pruned), jnum(b[2], 32, E->peer),
+           jnum(b[3], 32, E->peer / E->dense), jnum(b[4], 32, E->peer / E->pruned),
+           jnum(b[5], 32, E->peer_diff), jnum(b[6], 32, E->prune_diff), E->rss_kb,
+           E->peer_rss_kb);
+}
+
+static void epoch_rows(const epoch_total *E)
+{
+    for (int prune = DENSE; prune <= PRUNED; ++prune) {
+        double t = prune == DENSE ? E->dense : E->pruned;
+        if (prune == PRUNED && isnan(t))
+            continue;
+        char b[10][32];
+        printf("%-8s %-12s %2s %6zu %5d %-7s %8.2e | %8s %8s %9s | %8s %9s | %7s | %8s %8s | "
+               "%6s %6s\n",
+               "mi_layer", "epoch total", "-", E->m * E->k, 1,
+               prune == DENSE ? "dense" : "default", E->pairs, "-",
+               fmt(b[0], 32, "%.4f", t), fmt(b[1], 32, "%.3e", E->pairs / t),
+               fmt(b[2], 32, "%.4f", E->peer), fmt(b[3], 32, "%.3e", E->pairs / E->peer),
+               fmt(b[4], 32, "%.1fx", E->peer / t),
+               fmt(b[5], 32, "%.1e", prune == DENSE ? E->peer_diff : NAN),
+               fmt(b[6], 32, "%.1e", prune == PRUNED ? E->prune_diff : NAN),
+               fmt(b[7], 32, "%.1f", prune == DENSE ? (double)E->rss_kb / 1024.0 : NAN),
+               fmt(b[8], 32, "%.0f",
+                   prune == DENSE && !isnan(E->peer) ? (double)E->peer_rss_kb / 1024.0 : NAN));
+    }
+}
+
+/* ---- main ------------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: bench [options]\n"
+        "Times gcent_entropy and gcent_mi_layer (Monte Carlo) on uniform and network\n"
+        "data, 1 and 2 threads, dense and pruned, against bench/peer.py (NumPy/SciPy,\n"
+        "same estimator, same draws), checking that both give the same estimate.\n"
+        "  --quick        tiny grid (seconds): what CI runs; no timing is judged\n"
+        "  --python PATH  Python with NumPy and SciPy (default /usr/bin/python3)\n"
+        "  --peer PATH    the peer script (default bench/peer.py)\n"
+        "  --no-peer      library only\n"
+        "  --peer-clamp   the peer clamps its exponents at -700 (see bench/peer.py)\n"
+        "  --only TEXT    only the workloads whose description contains TEXT\n"
+        "  --tmp DIR      directory for the peer's workload files (default /tmp)\n"
+        "One JSON line per workload on stdout, then a table; progress on stderr.\n");
+}
+
+int main(int argc, char **argv)
+{
+    config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.python = "/usr/bin/python3";
+    cfg.peer = "bench/peer.py";
+    const char *tmpbase = "/tmp";
+    for (int a = 1; a < argc; ++a) {
+        const char *opt = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
+        if (strcmp(opt, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(opt, "--quick") == 0) {
+            cfg.quick = 1;
+        } else if (strcmp(opt, "--no-peer") == 0) {
+            cfg.no_peer = 1;
+        } else if (strcmp(opt, "--peer-clamp") == 0) {
+            cfg.peer_clamp = 1;
+        } else if (val != NULL && strcmp(opt, "--python") == 0) {
+            cfg.python = val;
+            ++a;
+        } else if (val != NULL && strcmp(opt, "--peer") == 0) {
+            cfg.peer = val;
+            ++a;
+        } else if (val != NULL && strcmp(opt, "--only") == 0) {
+            cfg.only = val;
+            ++a;
+        } else if (val != NULL && strcmp(opt, "--tmp") == 0) {
+            tmpbase = val;
+            ++a;
+        } else {
+            fprintf(stderr, "bench: bad option: %s\n", opt);
+            usage(stderr);
+            return 2;
+        }
+    }
+    const double t_start = now();
+
+    /* Is there a pruning option in this library? */
+    if (prune_probe(&cfg) != 0) {
+        fprintf(stderr, "bench: option 7 exists but pruning cannot be switched off\n");
+        return 1;
+    }
+
+    char tmpdir[4096];
+    snprintf(tmpdir, sizeof tmpdir, "%s/gcent-bench-XXXXXX", tmpbase);
+    if (!cfg.no_peer && mkdtemp(tmpdir) == NULL) {
+        fprintf(stderr, "bench: mkdtemp %s: %s\n", tmpdir, strerror(errno));
+        return 1;
+    }
+    cfg.tmpdir = tmpdir;
+
+    if (net_build(&cfg) != 0)
+        return 1;
+    char netdesc[512];
+    int len = snprintf(netdesc, sizeof netdesc,
+                       "network: %d-%d-%d-%d-%d-%d-%d tanh, beta = %g, Adam 3e-3, batch 64, "
+                       "%d epochs (%.1f s), noiseless accuracy %.4f; fraction of pairs below "
+                       "1e-16 of the self term in S_1..S_5 (%zu inputs, one pass):",
+                       ARCH[0], ARCH[1], ARCH[2], ARCH[3], ARCH[4], ARCH[5], ARCH[6], BETA,
+                       NET.epochs, NET.secs, NET.accuracy, NET.m4);
+    for (int l = 1; l < NET_SIZES - 1 && len > 0 && (size_t)len < sizeof netdesc; ++l)
+        len += snprintf(netdesc + len, sizeof netdesc - (size_t)len, " %.4f",
+                        NET.negligible[l]);
+    fprintf(stderr, "bench: %s\n", netdesc);
+
+    wlist L;
+    memset(&L, 0, sizeof L);
+    if (build_grid(&cfg, &L) != 0) {
+        fprintf(stderr, "bench: out of memory\n");
+        return 1;
+    }
+    outcome *out = calloc(L.n ? L.n : 1, sizeof *out);
+    if (out == NULL) {
+        fprintf(stderr, "bench: out of memory\n");
+        return 1;
+    }
+    fprintf(stderr, "bench: libgcent %s, %s grid of %zu workloads, pruning option %s\n",
+            gcent_version_string(), cfg.quick ? "quick" : "full", L.n,
+            cfg.prune_available ? "present" : "absent: dense only");
+
+    int failures = 0;
+    size_t nout = 0;
+    double worst_peer = 0.0, worst_prune = NAN;
+    for (size_t i = 0; i < L.n; ++i) {
+        const workload *w = &L.w[i];
+        char desc[160];
+        describe(w, desc, sizeof desc);
+        if (cfg.only && strstr(desc, cfg.only) == NULL)
+            continue;
+        outcome *o = &out[nout++];
+        memset(o, 0, sizeof *o);
+        o->w = *w;
+        o->nvar = w->nvar;
+        o->prune_diff = NAN;
+        o->threads_same = 1;
+        double *s = NULL;
+        int *labels = NULL;
+        if (workload_data(w, &s, &labels) != 0) {
+            fprintf(stderr, "bench: out of memory for %s\n", desc);
+            return 1;
+        }
+        int ok = 1;
+        for (int v = 0; v < w->nvar && ok; ++v)
+            if (run_lib(&cfg, w, s, labels, w->threads[v], w->prune[v], &o->lib[v]) != 0) {
+                fprintf(stderr, "bench: %s: %s\n", desc, o->lib[v].errmsg);
+                ok = 0;
+            } else if (!o->lib[v].reps_identical) {
+                fprintf(stderr, "bench: %s: repeats gave different results\n", desc);
+                ok = 0;
+            }
+        if (ok && !cfg.no_peer && run_peer(&cfg, w, s, labels, &o->peer) != 0)
+            ok = 0;
+        free(s);
+        free(labels);
+        if (!ok) {
+            ++failures;
+            --nout;
+            continue;
+        }
+        /* checks: threads, pruning, peer */
+        for (int prune = DENSE; prune <= PRUNED; ++prune) {
+            int v1 = find_variant(o, 1, prune), v2 = find_variant(o, 2, prune);
+            if (v1 >= 0 && v2 >= 0 &&
+                (memcmp(o->lib[v1].res, o->lib[v2].res, sizeof o->lib[v1].res) != 0 ||
+                 memcmp(o->lib[v1].se, o->lib[v2].se, sizeof o->lib[v1].se) != 0)) {
+                o->threads_same = 0;
+                fprintf(stderr, "bench: %s: 1 and 2 threads differ (%s)\n", desc,
+                        prune == DENSE ? "dense" : "pruned");
+                ++failures;
+            }
+        }
+        int vd = find_variant(o, 2, DENSE);
+        if (vd < 0)
+            vd = find_variant(o, 1, DENSE);
+        for (int v = 0; v < o->nvar; ++v) {
+            if (o->w.prune[v] != PRUNED)
+                continue;
+            int vv = find_variant(o, o->w.threads[v], DENSE);
+            if (vv < 0)
+                vv = vd;
+            if (vv < 0)
+                continue;
+            for (int t = 0; t < NRES; ++t) {
+                double dlt = fabs(o->lib[v].res[t] - o->lib[vv].res[t]);
+                o->prune_diff = isnan(o->prune_diff) || dlt > o->prune_diff ? dlt
+                                                                            : o->prune_diff;
+            }
+        }
+        if (!isnan(o->prune_diff) && (isnan(worst_prune) || o->prune_diff > worst_prune))
+            worst_prune = o->prune_diff;
+        if (o->peer.ok && vd >= 0) {
+            int bad = 0;
+            for (int t = 0; t < NRES; ++t) {
+                double lv = o->lib[vd].res[t], dlt = fabs(lv - o->peer.res[t]);
+                double rel = dlt / (fabs(lv) > 1.0 ? fabs(lv) : 1.0);
+                o->peer_diff = dlt > o->peer_diff ? dlt : o->peer_diff;
+                worst_peer = rel > worst_peer ? rel : worst_peer;
+                bad |= !(rel <= PEER_TOL);
+            }
+            if (bad) {
+                fprintf(stderr, "bench: %s: the peer's estimate differs from the library's "
+                        "by %.3g (more than %g relative)\n", desc, o->peer_diff, PEER_TOL);
+                ++failures;
+            }
+        }
+        print_json(o);
+        int v2 = find_variant(o, 2, DENSE);
+        fprintf(stderr, "[%3zu/%zu %6.1f s] %s: lib 2T %.4f s%s", i + 1, L.n, now() - t_start,
+                desc, v2 >= 0 ? lib_median(&o->lib[v2]) : NAN, o->peer.ok ? "" : "\n");
+        if (o->peer.ok)
+            fprintf(stderr, ", peer %.4f s, %.1fx, |diff| %.1e\n", o->peer.median,
+                    v2 >= 0 ? o->peer.median / lib_median(&o->lib[v2]) : NAN, o->peer_diff);
+    }
+    if (!cfg.no_peer)
+        rmdir(tmpdir);
+
+    epoch_total E = epoch_sum(out, nout);
+    if (E.layers != NET_SIZES - 1) /* not the whole epoch (--only) */
+        E.layers = 0;
+    if (E.layers > 0)
+        epoch_json(&E);
+    printf("\n");
+    table_header();
+    for (size_t i = 0; i < nout; ++i)
+        table_rows(&out[i]);
+    if (E.layers > 0)
+        epoch_rows(&E);
+    printf("\nlibgcent %s; method Monte Carlo everywhere; beta = %g; seed %u.\n",
+           gcent_version_string(), BETA, SEED);
+    printf("%s\n", netdesc);
+    printf("lib: median of %d calls (%d below 2^24 pairs), forked per variant; peer: "
+           "bench/peer.py, %d threads, median of 5 (3 above 1e8 pairs), %s.\n",
+           LIB_REPS, LIB_REPS_SMALL, PEER_THREADS,
+           cfg.peer_clamp ? "exponents clamped at -700" : "scipy logsumexp, no clamping");
+    printf("speedup = peer s / lib 2T s; MB+lib = increase of the library child's peak RSS "
+           "over its size at fork; MBpeer = the peer's peak RSS.\n");
+    if (cfg.prune_available)
+        printf("pruning: present (%s), default tolerance %g; largest |dense - pruned| over "
+               "all results: %.3g\n", cfg.prune_kind == PRUNE_SWITCH
+               ? "GCENT_OPT_PRUNE on/off, GCENT_OPT_PRUNE_TOL" : "option 7, 0 = dense",
+               cfg.prune_default, worst_prune);
+    else
+        printf("pruning: no pruning option in this library: dense only.\n");
+    if (!cfg.no_peer)
+        printf("peer check: largest |lib - peer| / max(1, |lib|) = %.3g (limit %g)\n",
+               worst_peer, PEER_TOL);
+    printf("total wall time %.1f s; %d failure%s.\n", now() - t_start, failures,
+           failures == 1 ? "" : "s");
+    free(out);
+    free(L.w);
+    net_free();
+    return failures ? 1 : 0;
+}

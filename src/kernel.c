@@ -1,0 +1,570 @@
+/* The packed kernel: for one query, the sums of exp(lw_j - a |q - u_j|^2 -
+ * shift) over the centres of a mixture, split into three slots, with the
+ * distance, the exponential and the sum fused in registers and, with pruning,
+ * whole blocks of centres skipped when a bounding box proves their terms
+ * negligible.
+ *
+ * One source (kernel_body.h) is compiled three times: for AVX-512F, for AVX2
+ * with FMA, and portably with fma() from <math.h>; the best the CPU runs is
+ * chosen at each call with __builtin_cpu_supports. The library is never built
+ * with -march or -ffast-math: the targets are function attributes. Every
+ * version does the same correctly rounded operations in the same order, so
+ * the results are identical bits on every CPU. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* No contraction of a * b + c into fma behind our back: GCC does not
+ * contract under -std=c11; clang contracts by default unless told not to.
+ * The fused operations are exactly the V_FMA/V_FNMA written. */
+#if defined(__clang__)
+#  pragma STDC FP_CONTRACT OFF
+#endif
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && \
+    !defined(GCENT_PORTABLE_KERNEL)
+#  define GCENT__X86 1
+#  include <immintrin.h>
+#else
+#  define GCENT__X86 0
+#endif
+
+/* ---- portable: 8 doubles in an array, fma() ----------------------------------- */
+
+typedef struct {
+    double v[8];
+} gcent__v8;
+
+#define P_BINARY(name, expr)                                                                 \
+    static inline gcent__v8 name(gcent__v8 a, gcent__v8 b)                                   \
+    {                                                                                        \
+        for (int l = 0; l < 8; ++l) {                                                        \
+            double x = a.v[l], y = b.v[l];                                                   \
+            a.v[l] = (expr);                                                                 \
+        }                                                                                    \
+        return a;                                                                            \
+    }
+P_BINARY(p_add, x + y)
+P_BINARY(p_sub, x - y)
+P_BINARY(p_mul, x * y)
+/* as the x86 max/min instructions: the second operand unless a > b (a < b) */
+P_BINARY(p_max, x > y ? x : y)
+P_BINARY(p_min, x < y ? x : y)
+
+static inline gcent__v8 p_load(const double *p)
+{
+    gcent__v8 r;
+    memcpy(r.v, p, sizeof r.v);
+    return r;
+}
+static inline gcent__v8 p_set1(double x)
+{
+    gcent__v8 r;
+    for (int l = 0; l < 8; ++l)
+        r.v[l] = x;
+    return r;
+}
+static inline gcent__v8 p_fma(gcent__v8 a, gcent__v8 b, gcent__v8 c)
+{
+    for (int l = 0; l < 8; ++l)
+        c.v[l] = fma(a.v[l], b.v[l], c.v[l]);
+    return c;
+}
+static inline gcent__v8 p_fnma(gcent__v8 a, gcent__v8 b, gcent__v8 c)
+{
+    for (int l = 0; l < 8; ++l)
+        c.v[l] = fma(-a.v[l], b.v[l], c.v[l]);
+    return c;
+}
+static inline gcent__v8 p_keep_ge(gcent__v8 e, gcent__v8 t, gcent__v8 y)
+{
+    for (int l = 0; l < 8; ++l)
+        y.v[l] = e.v[l] >= t.v[l] ? y.v[l] : 0.0;
+    return y;
+}
+static inline int p_any_ge(gcent__v8 e, gcent__v8 t)
+{
+    int any = 0;
+    for (int l = 0; l < 8; ++l)
+        any |= e.v[l] >= t.v[l];
+    return any;
+}
+static inline gcent__v8 p_pow2k(gcent__v8 t)
+{
+    for (int l = 0; l < 8; ++l) {
+        uint64_t b;
+        memcpy(&b, &t.v[l], sizeof b);
+        b = (b + 1023u) << 52;
+        memcpy(&t.v[l], &b, sizeof b);
+    }
+    return t;
+}
+
+#define KATTR
+#define KNAME(x) x##_portable
+#define vd gcent__v8
+#define V_LOAD(p) p_load(p)
+#define V_SET1(x) p_set1(x)
+#define V_ADD(a, b) p_add(a, b)
+#define V_SUB(a, b) p_sub(a, b)
+#define V_MUL(a, b) p_mul(a, b)
+#define V_MAX(a, b) p_max(a, b)
+#define V_MIN(a, b) p_min(a, b)
+#define V_FMA(a, b, c) p_fma(a, b, c)
+#define V_FNMA(a, b, c) p_fnma(a, b, c)
+#define V_KEEP_GE(e, t, y) p_keep_ge(e, t, y)
+#define V_ANY_GE(e, t) p_any_ge(e, t)
+#define V_SPLIT_EQ(g, o, y, yin, yout)                                                       \
+    do {                                                                                     \
+        gcent__v8 g_ = (g), o_ = (o), y_ = (y);                                              \
+        for (int l_ = 0; l_ < 8; ++l_) {                                                     \
+            int in_ = g_.v[l_] == o_.v[l_];                                                  \
+            (yin).v[l_] = in_ ? y_.v[l_] : 0.0;                                              \
+            (yout).v[l_] = in_ ? 0.0 : y_.v[l_];                                             \
+        }                                                                                    \
+    } while (0)
+#define V_POW2K(t) p_pow2k(t)
+#define V_STORE(p, a) memcpy((p), (a).v, sizeof(a).v)
+#include "kernel_body.h"
+#undef KATTR
+#undef KNAME
+#undef vd
+#undef V_LOAD
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_MUL
+#undef V_MAX
+#undef V_MIN
+#undef V_FMA
+#undef V_FNMA
+#undef V_KEEP_GE
+#undef V_ANY_GE
+#undef V_SPLIT_EQ
+#undef V_POW2K
+#undef V_STORE
+
+#if GCENT__X86
+/* ---- AVX2 + FMA: two 4-lane halves ---------------------------------------------- */
+
+typedef struct {
+    __m256d lo, hi;
+} gcent__v4x2;
+
+#define A2_ATTR __attribute__((target("avx2,fma")))
+#define A2_BINARY(name, f)                                                                   \
+    A2_ATTR static inline gcent__v4x2 name(gcent__v4x2 a, gcent__v4x2 b)                     \
+    {                                                                                        \
+        return (gcent__v4x2){f(a.lo, b.lo), f(a.hi, b.hi)};                                  \
+    }
+A2_BINARY(a2_add, _mm256_add_pd)
+A2_BINARY(a2_sub, _mm256_sub_pd)
+A2_BINARY(a2_mul, _mm256_mul_pd)
+A2_BINARY(a2_max, _mm256_max_pd)
+A2_BINARY(a2_min, _mm256_min_pd)
+
+A2_ATTR static inline gcent__v4x2 a2_load(const double *p)
+{
+    return (gcent__v4x2){_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)};
+}
+A2_ATTR static inline gcent__v4x2 a2_set1(double x)
+{
+    __m256d v = _mm256_set1_pd(x);
+    return (gcent__v4x2){v, v};
+}
+A2_ATTR static inline gcent__v4x2 a2_fma(gcent__v4x2 a, gcent__v4x2 b, gcent__v4x2 c)
+{
+    return (gcent__v4x2){_mm256_fmadd_pd(a.lo, b.lo, c.lo), _mm256_fmadd_pd(a.hi, b.hi, c.hi)};
+}
+A2_ATTR static inline gcent__v4x2 a2_fnma(gcent__v4x2 a, gcent__v4x2 b, gcent__v4x2 c)
+{
+    return (gcent__v4x2){_mm256_fnmadd_pd(a.lo, b.lo, c.lo),
+                         _mm256_fnmadd_pd(a.hi, b.hi, c.hi)};
+}
+A2_ATTR static inline gcent__v4x2 a2_keep_ge(gcent__v4x2 e, gcent__v4x2 t, gcent__v4x2 y)
+{
+    return (gcent__v4x2){_mm256_and_pd(y.lo, _mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ)),
+                         _mm256_and_pd(y.hi, _mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ))};
+}
+A2_ATTR static inline int a2_any_ge(gcent__v4x2 e, gcent__v4x2 t)
+{
+    return _mm256_movemask_pd(_mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ)) |
+           _mm256_movemask_pd(_mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ));
+}
+A2_ATTR static inline __m256d a2_pow2k1(__m256d t)
+{
+    __m256i b = _mm256_castpd_si256(t);
+    b = _mm256_slli_epi64(_mm256_add_epi64(b, _mm256_set1_epi64x(1023)), 52);
+    return _mm256_castsi256_pd(b);
+}
+A2_ATTR static inline gcent__v4x2 a2_pow2k(gcent__v4x2 t)
+{
+    return (gcent__v4x2){a2_pow2k1(t.lo), a2_pow2k1(t.hi)};
+}
+
+#define KATTR A2_ATTR
+#define KNAME(x) x##_avx2
+#define vd gcent__v4x2
+#define V_LOAD(p) a2_load(p)
+#define V_SET1(x) a2_set1(x)
+#define V_ADD(a, b) a2_add(a, b)
+#define V_SUB(a, b) a2_sub(a, b)
+#define V_MUL(a, b) a2_mul(a, b)
+#define V_MAX(a, b) a2_max(a, b)
+#define V_MIN(a, b) a2_min(a, b)
+#define V_FMA(a, b, c) a2_fma(a, b, c)
+#define V_FNMA(a, b, c) a2_fnma(a, b, c)
+#define V_KEEP_GE(e, t, y) a2_keep_ge(e, t, y)
+#define V_ANY_GE(e, t) a2_any_ge(e, t)
+#define V_SPLIT_EQ(g, o, y, yin, yout)                                                       \
+    do {                                                                                     \
+        gcent__v4x2 g_ = (g), o_ = (o), y_ = (y);                                            \
+        __m256d ml_ = _mm256_cmp_pd(g_.lo, o_.lo, _CMP_EQ_OQ);                               \
+        __m256d mh_ = _mm256_cmp_pd(g_.hi, o_.hi, _CMP_EQ_OQ);                               \
+        (yin) = (gcent__v4x2){_mm256_and_pd(ml_, y_.lo), _mm256_and_pd(mh_, y_.hi)};         \
+        (yout) = (gcent__v4x2){_mm256_andnot_pd(ml_, y_.lo), _mm256_andnot_pd(mh_, y_.hi)};  \
+    } while (0)
+#define V_POW2K(t) a2_pow2k(t)
+#define V_STORE(p, a)                                                                        \
+    do {                                                                                     \
+        gcent__v4x2 s_ = (a);                                                                \
+        _mm256_storeu_pd((p), s_.lo);                                                        \
+        _mm256_storeu_pd((p) + 4, s_.hi);                                                    \
+    } while (0)
+#include "kernel_body.h"
+#undef KATTR
+#undef KNAME
+#undef vd
+#undef V_LOAD
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_MUL
+#undef V_MAX
+#undef V_MIN
+#undef V_FMA
+#undef V_FNMA
+#undef V_KEEP_GE
+#undef V_ANY_GE
+#undef V_SPLIT_EQ
+#undef V_POW2K
+#undef V_STORE
+
+/* ---- AVX-512F ---------------------------------------------------------------------- */
+
+#define A5_ATTR __attribute__((target("avx512f")))
+
+A5_ATTR static inline __m512d a5_keep_ge(__m512d e, __m512d t, __m512d y)
+{
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(e, t, _CMP_GE_OQ), y);
+}
+A5_ATTR static inline __m512d a5_pow2k(__m512d t)
+{
+    __m512i b = _mm512_castpd_si512(t);
+    b = _mm512_slli_epi64(_mm512_add_epi64(b, _mm512_set1_epi64(1023)), 52);
+    return _mm512_castsi512_pd(b);
+}
+
+#define KATTR A5_ATTR
+#define KNAME(x) x##_avx512
+#define vd __m512d
+#define V_LOAD(p) _mm512_loadu_pd(p)
+#define V_SET1(x) _mm512_set1_pd(x)
+#define V_ADD(a, b) _mm512_add_pd(a, b)
+#define V_SUB(a, b) _mm512_sub_pd(a, b)
+#define V_MUL(a, b) _mm512_mul_pd(a, b)
+#define V_MAX(a, b) _mm512_max_pd(a, b)
+#define V_MIN(a, b) _mm512_min_pd(a, b)
+#define V_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
+#define V_FNMA(a, b, c) _mm512_fnmadd_pd(a, b, c)
+#define V_KEEP_GE(e, t, y) a5_keep_ge(e, t, y)
+#define V_ANY_GE(e, t) (_mm512_cmp_pd_mask((e), (t), _CMP_GE_OQ) != 0)
+#define V_SPLIT_EQ(g, o, y, yin, yout)                                                       \
+    do {                                                                                     \
+        __mmask8 m_ = _mm512_cmp_pd_mask((g), (o), _CMP_EQ_OQ);                              \
+        (yin) = _mm512_maskz_mov_pd(m_, (y));                                                \
+        (yout) = _mm512_maskz_mov_pd((__mmask8)~m_, (y));                                    \
+    } while (0)
+#define V_POW2K(t) a5_pow2k(t)
+#define V_STORE(p, a) _mm512_storeu_pd((p), (a))
+#include "kernel_body.h"
+#endif /* GCENT__X86 */
+
+/* ---- dispatch ------------------------------------------------------------------------ */
+
+int gcent__pack_isa(void)
+{
+#if GCENT__X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f"))
+        return 2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return 1;
+#endif
+    return 0;
+}
+
+double gcent__pack_sums_isa(int isa, const gcent__pack *P, const gcent__query *Q,
+                            double out[3])
+{
+    if (isa < 0 || isa > gcent__pack_isa())
+        return NAN;
+#if GCENT__X86
+    if (isa == 2)
+        return pack_sums_avx512(P, Q, out);
+    if (isa == 1)
+        return pack_sums_avx2(P, Q, out);
+#endif
+    return pack_sums_portable(P, Q, out);
+}
+
+double gcent__pack_sums(const gcent__pack *P, const gcent__query *Q, double out[3])
+{
+#if GCENT__X86
+    if (__builtin_cpu_supports("avx512f"))
+        return pack_sums_avx512(P, Q, out);
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return pack_sums_avx2(P, Q, out);
+#endif
+    return pack_sums_portable(P, Q, out);
+}
+
+/* ---- building the pack ------------------------------------------------------------------ */
+
+void gcent__pack_free(gcent__pack *P)
+{
+    if (P == NULL)
+        return;
+    gcent__free(P->u);
+    gcent__free(P->lw);
+    gcent__free(P->grp);
+    gcent__free(P->pos);
+    gcent__free(P->seg);
+    gcent__free(P->node);
+    gcent__free(P->box);
+    gcent__free(P->seg_root);
+    memset(P, 0, sizeof *P);
+}
+
+/* k-d ordering of idx[lo, hi) (centre numbers of m, a segment starting at
+ * idx position a and packed block sb0): split at a multiple of `unit` from
+ * lo along the coordinate of widest spread, recursively, so that every node
+ * is a run of whole blocks (and, where the range is large, of whole runs of
+ * 256 centres). Ties broken by centre number: the order is a pure function
+ * of the data. Appends the nodes to P->node (if not NULL) and returns the
+ * index of this one. */
+typedef struct {
+    double key;
+    size_t idx;
+} kd_key;
+
+static int kd_cmp(const void *pa, const void *pb)
+{
+    const kd_key *a = pa, *b = pb;
+    if (a->key < b->key)
+        return -1;
+    if (a->key > b->key)
+        return 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static size_t kd_build(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *tmp,
+                       size_t a, size_t sb0, size_t lo, size_t hi)
+{
+    const size_t B = GCENT__PK_BLK;
+    size_t v = SIZE_MAX;
+    if (P->node) {
+        v = P->nnode++;
+        P->node[v].blo = sb0 + (lo - a) / B;
+        P->node[v].bhi = sb0 + (hi - a + B - 1) / B;
+        P->node[v].left = P->node[v].right = SIZE_MAX;
+    }
+    if (hi - lo <= B)
+        return v;
+    const size_t n = m->n, len = hi - lo;
+    size_t best = 0;
+    double wbest = -1.0;
+    for (size_t k = 0; k < m->d; ++k) {
+        double x0 = INFINITY, x1 = -INFINITY;
+        for (size_t p = lo; p < hi; ++p) {
+            double x = m->ut[k * n + idx[p]];
+            x0 = x < x0 ? x : x0;
+            x1 = x > x1 ? x : x1;
+        }
+        if (x1 - x0 > wbest) {
+            wbest = x1 - x0;
+            best = k;
+        }
+    }
+    if (!(wbest > 0.0))
+        return v; /* all equal: one leaf of several blocks */
+    for (size_t p = lo; p < hi; ++p) {
+        tmp[p - lo].key = m->ut[best * n + idx[p]];
+        tmp[p - lo].idx = idx[p];
+    }
+    qsort(tmp, len, sizeof *tmp, kd_cmp);
+    for (size_t p = lo; p < hi; ++p)
+        idx[p] = tmp[p - lo].idx;
+    size_t unit = len > 512 ? 256 : B;
+    size_t half = (len / 2 + unit - 1) / unit * unit;
+    if (half >= len)
+        half = (len / 2 + B - 1) / B * B;
+    size_t l = kd_build(P, m, idx, tmp, a, sb0, lo, lo + half);
+    size_t r = kd_build(P, m, idx, tmp, a, sb0, lo + half, hi);
+    if (P->node) {
+        P->node[v].left = l;
+        P->node[v].right = r;
+    }
+    return v;
+}
+
+/* Bounding box of the real centres among packed positions [j0, j1):
+ * lower corner box[0 .. dpad), upper corner box[dpad .. 2 dpad), padding
+ * coordinates -inf and +inf. */
+static void box_of(const gcent__pack *P, size_t j0, size_t j1, double *box)
+{
+    const size_t d = P->d, dp = P->dpad;
+    for (size_t k = 0; k < dp; ++k) {
+        double a = INFINITY, b = -INFINITY;
+        for (size_t j = j0; k < d && j < j1; ++j) {
+            if (P->lw[j] == -INFINITY)
+                continue;
+            double x = P->u[gcent__pk_at(P, j, k)];
+            a = x < a ? x : a;
+            b = x > b ? x : b;
+        }
+        if (k >= d) {
+            a = -INFINITY;
+            b = INFINITY;
+        }
+        box[k] = a;
+        box[dp + k] = b;
+    }
+}
+
+/* Whether pruning pays on this data: up to 64 centres spread over the
+ * mixture are queried at their own position with the shift of a typical
+ * noise vector (|z|^2 = d). A tested node costs about dpad/32 of an
+ * evaluated block, and a dense block that stops early (its terms are all
+ * flushed) well under one: pruning is kept when evaluated blocks plus the
+ * nodes' cost stay below 40% of the dense blocks. (Measured on trained tanh
+ * layers and uniform data, 2 <= d <= 12; the choice changes the speed only,
+ * never the bound.) */
+static int prune_pays(const gcent__pack *P, const gcent__mix *m)
+{
+    const size_t n = m->n, d = m->d, ns = n < 64 ? n : 64;
+    double q[GCENT__PK_DMAX], S[3];
+    size_t blocks = 0, nodes = 0;
+    for (size_t t = 0; t < ns; ++t) {
+        size_t i = t * n / ns;
+        for (size_t k = 0; k < d; ++k)
+            q[k] = m->ut[k * n + i];
+        gcent__query Q = {q, 0.5, m->logw[i] - 0.5 * (double)d, P->pos[i], -INFINITY,
+                          SIZE_MAX, -1.0, &blocks, &nodes};
+        gcent__pack_sums(P, &Q, S);
+    }
+    return (double)blocks + (double)nodes * (double)P->dpad / 32.0 <
+           0.4 * (double)ns * (double)P->nblk;
+}
+
+int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first, size_t nseg,
+                     const size_t *group, double tol, int force)
+{
+    memset(P, 0, sizeof *P);
+    const size_t n = m->n, d = m->d, B = GCENT__PK_BLK;
+    size_t one[2] = {0, n};
+    if (seg_first == NULL) {
+        seg_first = one;
+        nseg = 1;
+    }
+    /* padded length: each segment rounded up to whole blocks */
+    size_t npad = 0;
+    for (size_t s = 0; s < nseg; ++s) {
+        size_t len = seg_first[s + 1] - seg_first[s];
+        if (len > SIZE_MAX / 4 - npad)
+            return GCENT_ERANGE;
+        npad += (len + B - 1) / B * B;
+    }
+    if (npad == 0)
+        npad = B;
+    int ovf = 0;
+    size_t ubytes = gcent__mul(gcent__mul(npad, d, &ovf), sizeof(double), &ovf);
+    size_t nblk = npad / B, maxnode = 2 * nblk + nseg, dpad = (d + 7) / 8 * 8;
+    size_t bbytes = gcent__mul(gcent__mul(maxnode, 2 * dpad, &ovf), sizeof(double), &ovf);
+    if (dpad > GCENT__PK_DMAX)
+        tol = 0.0; /* dense */
+    if (ovf)
+        return GCENT_ERANGE;
+    P->n = n;
+    P->npad = npad;
+    P->d = d;
+    P->nseg = nseg;
+    P->nblk = nblk;
+    P->dpad = dpad;
+    P->u = gcent__malloc(ubytes);
+    P->lw = gcent__malloc(npad * sizeof(double));
+    P->pos = gcent__malloc((n ? n : 1) * sizeof(size_t));
+    P->seg = gcent__malloc((nseg + 1) * sizeof(size_t));
+    if (group)
+        P->grp = gcent__malloc(npad * sizeof(double));
+    size_t *idx = gcent__malloc((n ? n : 1) * sizeof(size_t));
+    kd_key *tmp = gcent__malloc((n ? n : 1) * sizeof(kd_key));
+    if (tol > 0.0) {
+        P->node = gcent__malloc(maxnode * sizeof *P->node);
+        P->box = gcent__malloc(bbytes);
+        P->seg_root = gcent__malloc(nseg * sizeof(size_t));
+    }
+    if (!P->u || !P->lw || !P->pos || !P->seg || (group && !P->grp) || !idx || !tmp ||
+        (tol > 0.0 && (!P->node || !P->box || !P->seg_root))) {
+        gcent__free(idx);
+        gcent__free(tmp);
+        gcent__pack_free(P);
+        return GCENT_ENOMEM;
+    }
+    P->logtol = tol > 0.0 ? log(tol) : -INFINITY;
+    P->flush = -(37.0 + log((double)(n > 1 ? n : 1)));
+
+    for (size_t i = 0; i < n; ++i)
+        idx[i] = i;
+    for (size_t j = 0; j < npad; ++j) {
+        P->lw[j] = -INFINITY;
+        if (P->grp)
+            P->grp[j] = -1.0;
+        for (size_t k = 0; k < d; ++k)
+            P->u[gcent__pk_at(P, j, k)] = 0.0;
+    }
+    size_t at = 0;
+    for (size_t s = 0; s < nseg; ++s) {
+        size_t a = seg_first[s], b = seg_first[s + 1];
+        P->seg[s] = at / B;
+        size_t root = kd_build(P, m, idx, tmp, a, at / B, a, b);
+        if (P->seg_root)
+            P->seg_root[s] = a < b ? root : SIZE_MAX;
+        for (size_t p = a; p < b; ++p, ++at) {
+            size_t i = idx[p];
+            P->pos[i] = at;
+            P->lw[at] = m->logw[i];
+            if (P->grp)
+                P->grp[at] = (double)group[i];
+            for (size_t k = 0; k < d; ++k)
+                P->u[gcent__pk_at(P, at, k)] = m->ut[k * n + i];
+        }
+        at = (at + B - 1) / B * B;
+    }
+    P->seg[nseg] = nblk;
+    for (size_t v = 0; v < P->nnode; ++v)
+        box_of(P, P->node[v].blo * B, P->node[v].bhi * B, P->box + v * 2 * dpad);
+    gcent__free(idx);
+    gcent__free(tmp);
+    if (P->node && !force && !prune_pays(P, m)) {
+        gcent__free(P->node);
+        gcent__free(P->box);
+        gcent__free(P->seg_root);
+        P->node = NULL;
+        P->box = NULL;
+        P->seg_root = NULL;
+        P->nnode = 0;
+    }
+    return GCENT_OK;
+}

@@ -1,0 +1,378 @@
+/* The packed kernel (src/kernel.c) and pruning: the sums against a direct
+ * long-double reference, bit-identity over instruction sets, the pruning
+ * bound on random, clustered and duplicated data, and the public functions
+ * with pruning on and off. */
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "tests.h"
+
+/* Data sets: centres in [-1,1]^d (uniform), or `clusters` Gaussian clusters
+ * of spread `spread` around corners of the cube (clustered; spread 0 gives
+ * exact duplicates, as saturated tanh units do). */
+static double *make_data(size_t n, size_t d, int clusters, double spread, uint64_t seed)
+{
+    double *s = malloc(n * d * sizeof *s);
+    ck_assert_ptr_nonnull(s);
+    uint64_t st = seed;
+    double *centre = malloc((size_t)(clusters > 0 ? clusters : 1) * d * sizeof *centre);
+    ck_assert_ptr_nonnull(centre);
+    for (int c = 0; c < clusters; ++c)
+        for (size_t k = 0; k < d; ++k)
+            centre[c * d + k] = gt_lcg01(&st) < 0.5 ? -0.9 : 0.9;
+    for (size_t i = 0; i < n; ++i) {
+        int c = clusters > 0 ? (int)(gt_lcg01(&st) * clusters) : 0;
+        for (size_t k = 0; k < d; ++k) {
+            double u = 2.0 * gt_lcg01(&st) - 1.0;
+            s[i * d + k] = clusters > 0 ? centre[c * d + k] + spread * u : u;
+        }
+    }
+    free(centre);
+    return s;
+}
+
+/* Direct reference of the three slot sums, long double, every term. */
+static void ref_sums(const gcent__pack *P, const gcent__query *Q, long double out[3])
+{
+    out[0] = out[1] = out[2] = 0.0L;
+    for (size_t s = 0; s < P->nseg; ++s)
+        for (size_t j = P->seg[s] * GCENT__PK_BLK; j < P->seg[s + 1] * GCENT__PK_BLK; ++j) {
+            double lw = j == Q->skip ? Q->skip_lw : P->lw[j];
+            if (lw == -INFINITY)
+                continue;
+            long double d2 = 0.0L;
+            for (size_t k = 0; k < P->d; ++k) {
+                long double t = (long double)Q->q[k] - P->u[gcent__pk_at(P, j, k)];
+                d2 += t * t;
+            }
+            long double t = expl((long double)lw - Q->a * d2 - Q->shift);
+            int slot = 2;
+            if (s == Q->own_seg)
+                slot = P->grp[j] == Q->own ? 0 : 1;
+            out[slot] += t;
+        }
+}
+
+typedef struct {
+    double *s;
+    size_t n, d;
+    gcent__mix m;
+    size_t *segf, nseg, *grp;
+} fixture;
+
+static void fixture_init(fixture *f, size_t n, size_t d, int clusters, double spread,
+                         uint64_t seed, size_t nseg, size_t group_size)
+{
+    memset(f, 0, sizeof *f);
+    f->n = n;
+    f->d = d;
+    f->s = make_data(n, d, clusters, spread, seed);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 1, 0);
+    ck_assert_int_eq(gcent__mix_init(ctx, &f->m, f->s, n, d, d, NULL, 0.1), GCENT_OK);
+    gcent_ctx_free(ctx);
+    f->nseg = nseg;
+    f->segf = malloc((nseg + 1) * sizeof(size_t));
+    f->grp = malloc(n * sizeof(size_t));
+    ck_assert(f->segf && f->grp);
+    for (size_t c = 0; c <= nseg; ++c)
+        f->segf[c] = c * n / nseg;
+    for (size_t i = 0; i < n; ++i)
+        f->grp[i] = i / group_size;
+}
+
+static void fixture_free(fixture *f)
+{
+    gcent__mix_free(&f->m);
+    free(f->s);
+    free(f->segf);
+    free(f->grp);
+}
+
+/* The query of centre i with noise z (scaled units): shift = self term. */
+static void make_query(const fixture *f, const gcent__pack *P, size_t i, uint64_t *st,
+                       double *q, gcent__query *Q, size_t grp_size)
+{
+    double z2 = 0.0;
+    for (size_t k = 0; k < f->d; ++k) {
+        double z = 4.0 * gt_lcg01(st) - 2.0;
+        q[k] = f->m.ut[k * f->n + i] + z;
+        z2 += z * z;
+    }
+    size_t seg = 0;
+    while (f->segf[seg + 1] <= i)
+        ++seg;
+    gcent__query qq = {q, 0.5, f->m.logw[i] - 0.5 * z2, P->pos[i], -INFINITY, seg,
+                       (double)(i / grp_size), NULL, NULL};
+    *Q = qq;
+}
+
+/* Dense sums equal the long-double reference to rounding (plus the flushed
+ * terms, below 8.5e-17 in all), in every slot, with segments, groups and the
+ * self term left out. */
+START_TEST(test_pack_dense_vs_reference)
+{
+    static const size_t dims[] = {1, 2, 3, 5, 12};
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; ++t) {
+        fixture f;
+        fixture_init(&f, 203, dims[t], t % 2 ? 4 : 0, 0.2, 11 + t, 3, 4);
+        gcent__pack P;
+        ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
+        uint64_t st = 5 + t;
+        double q[16];
+        for (size_t i = 0; i < f.n; i += 7) {
+            gcent__query Q;
+            make_query(&f, &P, i, &st, q, &Q, 4);
+            double S[3];
+            long double R[3];
+            double emax = gcent__pack_sums(&P, &Q, S);
+            ck_assert(emax <= GCENT__PK_EMAX);
+            ref_sums(&P, &Q, R);
+            for (int c = 0; c < 3; ++c)
+                ck_assert_msg(fabsl(S[c] - R[c]) <= 1e-13L * R[c] + 1e-16L,
+                              "d %zu row %zu slot %d: %.17g vs %.17Lg", dims[t], i, c, S[c],
+                              R[c]);
+        }
+        gcent__pack_free(&P);
+        fixture_free(&f);
+    }
+}
+END_TEST
+
+/* Every instruction set the CPU has gives the same bits (sums, largest
+ * exponent, blocks evaluated), dense and pruned. */
+START_TEST(test_pack_isa_identical)
+{
+    const int top = gcent__pack_isa();
+    ck_assert_int_ge(top, 0);
+    static const size_t dims[] = {1, 2, 4, 7, 12};
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; ++t)
+        for (int pruned = 0; pruned < 2; ++pruned) {
+            fixture f;
+            fixture_init(&f, 500, dims[t], 6, 0.05, 21 + t, 2, 3);
+            gcent__pack P;
+            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
+                                              pruned ? 1e-12 : 0.0, 1),
+                             GCENT_OK);
+            uint64_t st = 9;
+            double q[16];
+            for (size_t i = 0; i < f.n; i += 13) {
+                gcent__query Q;
+                make_query(&f, &P, i, &st, q, &Q, 3);
+                double S0[3], e0;
+                size_t b0 = 0;
+                Q.blocks = &b0;
+                e0 = gcent__pack_sums_isa(0, &P, &Q, S0);
+                for (int isa = 1; isa <= top; ++isa) {
+                    double S[3];
+                    size_t b = 0;
+                    Q.blocks = &b;
+                    double e = gcent__pack_sums_isa(isa, &P, &Q, S);
+                    ck_assert_msg(memcmp(S, S0, sizeof S) == 0 && e == e0 && b == b0,
+                                  "isa %d differs from portable (d %zu, row %zu)", isa,
+                                  dims[t], i);
+                }
+            }
+            gcent__pack_free(&P);
+            fixture_free(&f);
+        }
+    /* an instruction set beyond the CPU's is refused */
+    fixture f;
+    fixture_init(&f, 20, 2, 0, 0.0, 1, 1, 1);
+    gcent__pack P;
+    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 0.0, 0), GCENT_OK);
+    double q[2] = {0, 0}, S[3];
+    gcent__query Q = {q, 0.5, 0.0, SIZE_MAX, -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
+    ck_assert(isnan(gcent__pack_sums_isa(3, &P, &Q, S)));
+    gcent__pack_free(&P);
+    fixture_free(&f);
+}
+END_TEST
+
+/* The pruning bound: pruned sums are never above the dense ones and below
+ * them by at most tol in all; the three log quantities of gcent_mi_layer
+ * move by at most tol. On clustered data most blocks are skipped. */
+START_TEST(test_prune_bound)
+{
+    static const double tols[] = {1e-12, 1e-8, 1e-4, 1e-2};
+    static const struct { size_t n, d; int clusters; double spread; } sets[] = {
+        {700, 2, 0, 0.0},    {700, 5, 0, 0.0},   {900, 10, 0, 0.0},
+        {1000, 3, 8, 0.02},  {1000, 7, 12, 0.05}, {1200, 10, 20, 0.01},
+        {600, 4, 5, 0.0}, /* exact duplicates */
+    };
+    for (size_t t = 0; t < sizeof sets / sizeof sets[0]; ++t) {
+        fixture f;
+        fixture_init(&f, sets[t].n, sets[t].d, sets[t].clusters, sets[t].spread, 100 + t, 2,
+                     4);
+        gcent__pack D;
+        ck_assert_int_eq(gcent__pack_init(&D, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
+        for (size_t u = 0; u < sizeof tols / sizeof tols[0]; ++u) {
+            gcent__pack P;
+            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, tols[u], 1),
+                             GCENT_OK);
+            uint64_t st = 77;
+            double q[16], worst = 0.0;
+            size_t blocks_p = 0, blocks_d = 0;
+            for (size_t i = 0; i < f.n; i += 5) {
+                gcent__query Q;
+                make_query(&f, &P, i, &st, q, &Q, 4);
+                double Sp[3], Sd[3];
+                Q.blocks = &blocks_p;
+                gcent__pack_sums(&P, &Q, Sp);
+                Q.skip = D.pos[i];
+                Q.blocks = &blocks_d;
+                gcent__pack_sums(&D, &Q, Sd);
+                double lost = 0.0;
+                for (int c = 0; c < 3; ++c) {
+                    /* same centres, another order: rounding only, upwards */
+                    ck_assert_msg(Sp[c] <= Sd[c] * (1 + 1e-13) + 1e-300,
+                                  "set %zu tol %g slot %d: pruned %.17g > dense %.17g", t,
+                                  tols[u], c, Sp[c], Sd[c]);
+                    lost += Sd[c] - Sp[c];
+                }
+                ck_assert_msg(lost <= tols[u] * (1 + 1e-9) + 1e-15 * (1 + Sd[0] + Sd[1] + Sd[2]),
+                              "set %zu tol %g row %zu: pruning lost %.3g", t, tols[u], i, lost);
+                /* the estimator's summands */
+                double vp[3] = {log1p(Sp[0] + Sp[1] + Sp[2]),
+                                log1p((Sp[1] + Sp[2]) / (1 + Sp[0])),
+                                log1p(Sp[2] / (1 + Sp[0] + Sp[1]))};
+                double vd[3] = {log1p(Sd[0] + Sd[1] + Sd[2]),
+                                log1p((Sd[1] + Sd[2]) / (1 + Sd[0])),
+                                log1p(Sd[2] / (1 + Sd[0] + Sd[1]))};
+                for (int c = 0; c < 3; ++c) {
+                    double diff = fabs(vp[c] - vd[c]);
+                    worst = diff > worst ? diff : worst;
+                    ck_assert_msg(diff <= tols[u] + 4 * DBL_EPSILON * (1 + fabs(vd[c])),
+                                  "set %zu tol %g row %zu term %d: |%.17g - %.17g| > tol", t,
+                                  tols[u], i, c, vp[c], vd[c]);
+                }
+            }
+            if (sets[t].clusters > 0) /* clustered: pruning must bite */
+                ck_assert_msg(blocks_p * 2 < blocks_d,
+                              "set %zu tol %g: %zu of %zu blocks evaluated", t, tols[u],
+                              blocks_p, blocks_d);
+            gcent__pack_free(&P);
+        }
+        gcent__pack_free(&D);
+        fixture_free(&f);
+    }
+}
+END_TEST
+
+/* The automatic choice: pruning is dropped where it cannot pay (spread-out
+ * data in the plane: most blocks are within reach of every query) and kept
+ * on tight clusters; either way the pack is valid. */
+START_TEST(test_prune_auto_choice)
+{
+    fixture f;
+    fixture_init(&f, 4096, 2, 0, 0.0, 5, 1, 1);
+    gcent__pack P;
+    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_ptr_null(P.node);
+    gcent__pack_free(&P);
+    fixture_free(&f);
+    fixture_init(&f, 4000, 10, 20, 0.01, 6, 1, 1);
+    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_ptr_nonnull(P.node);
+    gcent__pack_free(&P);
+    fixture_free(&f);
+}
+END_TEST
+
+/* The public functions: pruning on (several tolerances) against off, same
+ * seed, so the same draws: every result within the tolerance; and pruned
+ * results are bit-identical over thread counts. */
+START_TEST(test_prune_public)
+{
+    static const double tols[] = {0.0 /* default 1e-12 */, 1e-9, 1e-5};
+    for (int clustered = 0; clustered < 2; ++clustered) {
+        const size_t m = 400, k = 3, d = 6;
+        double *s = make_data(m * k, d, clustered ? 10 : 0, clustered ? 0.03 : 0.0, 3);
+        int *labels = malloc(m * sizeof *labels);
+        for (size_t i = 0; i < m; ++i)
+            labels[i] = (int)(i % 3 == 0);
+        gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 2, 17);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, GCENT_PRUNE_OFF), GCENT_OK);
+        gcent_estimate hd;
+        gcent_layer_mi md;
+        double lod, hid;
+        ck_assert_int_eq(gcent_entropy(ctx, s, m * k, d, d, NULL, 0.1, &hd), GCENT_OK);
+        ck_assert_int_eq(gcent_mi_layer(ctx, s, m, k, d, d, labels, 0.1, &md), GCENT_OK);
+        ck_assert_int_eq(gcent_entropy_bounds(ctx, s, m * k, d, d, NULL, 0.1, &lod, &hid),
+                         GCENT_OK);
+        for (size_t u = 0; u < sizeof tols / sizeof tols[0]; ++u) {
+            double tol = tols[u] > 0 ? tols[u] : 1e-12;
+            ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, GCENT_PRUNE_ON), GCENT_OK);
+            ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE_TOL, tols[u]), GCENT_OK);
+            gcent_estimate hp;
+            gcent_layer_mi mp;
+            double lop, hip;
+            ck_assert_int_eq(gcent_entropy(ctx, s, m * k, d, d, NULL, 0.1, &hp), GCENT_OK);
+            ck_assert_int_eq(gcent_mi_layer(ctx, s, m, k, d, d, labels, 0.1, &mp), GCENT_OK);
+            ck_assert_int_eq(gcent_entropy_bounds(ctx, s, m * k, d, d, NULL, 0.1, &lop, &hip),
+                             GCENT_OK);
+            /* each result is a weighted mean of summands that moved by <= tol
+             * (and h(T), I(Y;T) are differences of at most two of them) */
+            const double lim = 2 * tol + 1e-13;
+            ck_assert_msg(fabs(hp.value - hd.value) <= lim, "h: %.3g", hp.value - hd.value);
+            ck_assert_msg(fabs(mp.ht.value - md.ht.value) <= lim, "mi h");
+            ck_assert_msg(fabs(mp.ixt.value - md.ixt.value) <= lim, "ixt: %.3g",
+                          mp.ixt.value - md.ixt.value);
+            ck_assert_msg(fabs(mp.iyt.value - md.iyt.value) <= lim, "iyt: %.3g",
+                          mp.iyt.value - md.iyt.value);
+            ck_assert_msg(fabs(lop - lod) <= lim && fabs(hip - hid) <= lim, "bounds");
+            if (tols[u] == 0.0)
+                for (double th = 1; th <= 3; ++th) {
+                    gcent_layer_mi mt;
+                    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, th), GCENT_OK);
+                    ck_assert_int_eq(gcent_mi_layer(ctx, s, m, k, d, d, labels, 0.1, &mt),
+                                     GCENT_OK);
+                    ck_assert(memcmp(&mt, &mp, sizeof mt) == 0);
+                }
+            ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 0), GCENT_OK);
+        }
+        gcent_ctx_free(ctx);
+        free(labels);
+        free(s);
+    }
+}
+END_TEST
+
+/* Weights so unequal that a term is e^690 times the self term: the linear
+ * sums would overflow, the query is redone in log space, and the result is
+ * still the dense one. */
+START_TEST(test_pack_overflow_fallback)
+{
+    double s[3] = {0.0, 0.05, 3.0};
+    double w[3] = {1e-300, 0.5, 0.5};
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 64, 1);
+    gcent_estimate a, b;
+    ck_assert_int_eq(gcent_entropy(ctx, s, 3, 1, 1, w, 0.1, &a), GCENT_OK);
+    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, GCENT_PRUNE_OFF), GCENT_OK);
+    ck_assert_int_eq(gcent_entropy(ctx, s, 3, 1, 1, w, 0.1, &b), GCENT_OK);
+    ck_assert(isfinite(a.value) && isfinite(a.se));
+    ck_assert(fabs(a.value - b.value) <= 1e-12);
+    /* against quadrature: the 1e-300 centre is invisible */
+    gcent_ctx *cq = gt_ctx(GCENT_METHOD_QUADRATURE, 1, 0);
+    gcent_estimate c;
+    ck_assert_int_eq(gcent_entropy(cq, s, 3, 1, 1, w, 0.1, &c), GCENT_OK);
+    ck_assert_msg(fabs(a.value - c.value) <= 5 * a.se + 1e-12, "MC %.6f +- %.2g vs %.6f",
+                  a.value, a.se, c.value);
+    gcent_ctx_free(ctx);
+    gcent_ctx_free(cq);
+}
+END_TEST
+
+Suite *suite_prune(void)
+{
+    Suite *s = suite_create("prune");
+    TCase *tc = gt_tcase(s, "kernel", 60);
+    tcase_add_test(tc, test_pack_dense_vs_reference);
+    tcase_add_test(tc, test_pack_isa_identical);
+    tcase_add_test(tc, test_pack_overflow_fallback);
+    tc = gt_tcase(s, "bound", 120);
+    tcase_add_test(tc, test_prune_bound);
+    tcase_add_test(tc, test_prune_auto_choice);
+    tcase_add_test(tc, test_prune_public);
+    return s;
+}
