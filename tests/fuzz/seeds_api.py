@@ -16,12 +16,13 @@ import sys
 SET, GET, ENTROPY, BOUNDS, NOISE, MI, BINNED_MI, BINNED, OVERFLOW, NULLS, RNG, PROGRESS, RESET = (
     0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
 # option slots of OPT_IDS
-O_SEED, O_DRAWS, O_THREADS, O_LOG_BASE, O_METHOD, O_ORIGIN, O_QUAD_TOL = range(7)
+O_SEED, O_DRAWS, O_THREADS, O_LOG_BASE, O_METHOD, O_ORIGIN, O_QUAD_TOL, O_PRUNE, O_PRUNE_TOL = (
+    range(9))
 MC, QUAD = 1, 2
 SPECIAL = {"0": 0, "-0": 1, "1": 2, "-1": 3, "0.5": 4, "DBL_MIN": 8, "SUBMIN": 10,
            "DBL_MAX": 12, "-DBL_MAX": 13, "1e300": 14, "-1e300": 15, "1e-300": 16, "1e150": 17,
            "NAN": 21, "INF": 22, "-INF": 23, "2^53": 24, "2^64": 25, "2^24+1": 27,
-           "1+eps": 30, "1e16": 36}
+           "1+eps": 30, "1e16": 36, "1e-3": 20}
 
 
 def raw(x):
@@ -105,6 +106,11 @@ def mi(m, k, d, vals, labels=b"\x02\x02", beta=b"\x05", binned=False, flags=NO_R
 
 
 SEEDS = {
+    # dense Monte Carlo (no pruning), then pruning with a loose tolerance (1e-3)
+    "entropy-prune-off-and-loose": set_opt(O_METHOD, grid(MC)) + set_opt(O_PRUNE, grid(2))
+                                   + entropy(32, 4, smooth(128, 15), flags=RERUN)
+                                   + set_opt(O_PRUNE, grid(1)) + set_opt(O_PRUNE_TOL, special("1e-3"))
+                                   + entropy(32, 4, smooth(128, 15), flags=RERUN),
     # Monte Carlo entropy, d = 3, 20 rows, uniform weights, beta 0.3, rerun with other threads
     "entropy-mc-d3": set_opt(O_METHOD, grid(MC)) + entropy(20, 3, smooth(60), beta=nice(0.3),
                                                           flags=RERUN),
@@ -150,6 +156,10 @@ SEEDS = {
         set_opt(O_ORIGIN, special("INF")), set_opt(O_QUAD_TOL, special("1e-300")),
         set_opt(O_SEED, special("NAN")), bytes([SET, 230]) + struct.pack("<i", 99) + grid(1),
         bytes([GET]) + struct.pack("<i", -5)]),
+    "options-prune-out-of-range": b"".join([
+        set_opt(O_PRUNE, grid(3)), set_opt(O_PRUNE, grid(1.5)), set_opt(O_PRUNE, grid(-1)),
+        set_opt(O_PRUNE_TOL, special("1e-300")), set_opt(O_PRUNE_TOL, grid(0.5)),
+        set_opt(O_PRUNE_TOL, special("SUBMIN")), set_opt(O_PRUNE_TOL, special("-0"))]),
     # sizes whose products overflow size_t, every function
     "overflow-sizes": b"".join(bytes([OVERFLOW, 0, 0, 0, v, 5, w]) for v, w in
                                [(0, 0), (1, 1), (2, 2), (0, 3), (1, 4), (2, 5)]),
