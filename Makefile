@@ -1,6 +1,6 @@
 # libgcent -- plain GNU Makefile.
 # Targets: all static shared check check-abi examples demo docs bench install uninstall clean
-#          check-asan check-alloc check-tsan coverage fuzz
+#          check-asan check-alloc check-tsan check-abidiff coverage fuzz
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
 # which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
@@ -66,7 +66,7 @@ FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefin
                 -fno-sanitize-recover=all
 FUZZ_REPLAY  := $(addprefix build/fuzz/replay-,$(FUZZ_TARGETS))
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage fuzz examples demo docs bench install uninstall clean
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall clean
 
 all: static shared
 
@@ -292,6 +292,37 @@ check-abi: $(SHLIB) build/abi/fpenv-load
 	@readelf -d $(SHLIB) | grep -q "SONAME.*\[$(SONAME)\]" || \
 	    { echo "check-abi: SONAME is not $(SONAME)"; exit 1; }
 	@echo "check-abi: $$(wc -l < build/exported.symbols) symbols, all gcent_*, SONAME $(SONAME), no fast-math"
+
+# ABI against the last release of the same SONAME series: abidiff (Debian
+# abigail-tools) of the built library against the abidw baseline
+# abi/libgcent-<release>.abi with the highest version whose SONAME is ours
+# (SOVER.*). Added functions and appended enumerators are allowed
+# (--no-added-syms; libabigail counts enumerator insertions as harmless). Any
+# other change fails: removed or re-versioned symbols (abidiff bit 8,
+# incompatible), and changes to the existing interface -- parameter or return
+# types, sizes or layouts of public structs, enumerator values (bit 4, which
+# libabigail leaves for review; for a C library they break callers); bits 1
+# and 2 are tool errors. Needs -g in CFLAGS (the default). A new baseline is
+# written at release time by `make abi-baseline`.
+ABIDW_FLAGS := --headers-dir include --drop-private-types --no-corpus-path \
+               --no-comp-dir-path --short-locs --type-id-style hash
+check-abidiff: $(SHLIB)
+	@base=$$(ls abi/libgcent-$(SOVER).*.abi 2>/dev/null | sort -V | tail -n 1); \
+	if [ -z "$$base" ]; then \
+	    echo "check-abidiff: no baseline abi/libgcent-$(SOVER).*.abi (first release of SONAME $(SONAME))"; \
+	    exit 0; fi; \
+	rc=0; abidiff --no-added-syms --drop-private-types --fail-no-debug-info \
+	    --headers-dir2 include "$$base" $(SHLIB) > build/abidiff.txt 2>&1 || rc=$$?; \
+	if [ $$rc != 0 ]; then cat build/abidiff.txt; fi; \
+	if [ $$((rc & 3)) != 0 ]; then echo "check-abidiff: abidiff failed (status $$rc)"; exit 1; fi; \
+	if [ $$((rc & 8)) != 0 ]; then echo "check-abidiff: incompatible with $$base (above)"; exit 1; fi; \
+	if [ $$((rc & 4)) != 0 ]; then \
+	    echo "check-abidiff: the released interface changed since $$base (above)"; exit 1; fi; \
+	echo "check-abidiff: compatible with $$base (added symbols allowed)"
+
+abi-baseline: $(SHLIB)
+	@mkdir -p abi
+	abidw $(ABIDW_FLAGS) $(SHLIB) > abi/libgcent-$(VERSION).abi
 
 # ---- pkg-config ----------------------------------------------------------------
 # Requires.private names the BLAS modules when their .pc files exist, otherwise
