@@ -1,6 +1,6 @@
 # libgcent -- plain GNU Makefile.
 # Targets: all static shared check check-abi examples demo docs bench install uninstall clean
-#          check-asan check-alloc check-tsan check-abidiff coverage fuzz
+#          check-asan check-alloc check-tsan check-valgrind check-abidiff coverage fuzz
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
 # which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
@@ -65,8 +65,10 @@ FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all
 FUZZ_REPLAY  := $(addprefix build/fuzz/replay-,$(FUZZ_TARGETS))
+lparen := (
+rparen := )
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall clean
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan check-valgrind check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall clean
 
 all: static shared
 
@@ -187,6 +189,72 @@ fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS))
 	@st=0; $(foreach t,$(FUZZ_TARGETS),$(call fuzz_one,$(t))) \
 	if [ $$st != 0 ]; then echo "fuzz: a target failed (above; inputs in build/fuzz/)"; fi; \
 	exit $$st
+
+# Memcheck: the suite (one process per Check suite, VALGRIND_JOBS at a time,
+# CK_FORK=no so that the tests run inside the checked process), the fuzz
+# corpora, and the kernel bits compared across instruction sets. Memcheck
+# finds memory errors, not statistical ones, and its emulation of FMA makes
+# the kernel ~500 times slower than native: GCENT_TEST_LIGHT=1 makes the
+# tests whose cost is problem size use smaller sizes (same assertions), and
+# two tags leave out (CK_EXCLUDE_TAGS, see tests/tests.h) the cases that are
+# long by design (`long`: sizes set by the work chunks, or one path over
+# many geometries; they run in make check and check-asan) and those that
+# need the real FP environment (`native-fp`: Valgrind emulates neither the
+# exception flags nor FTZ/DAZ). The library is the normal build: Valgrind
+# hides AVX-512, so the AVX2 kernels run, and tests/valgrind/kernel_bits.c
+# checks that they give the bits of the native kernels and of the portable
+# ones (-DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL).
+# Every error is fatal: a leak (definite or possible), an invalid read or
+# write, a use of uninitialised memory; the logs are in build/valgrind/log/
+# (VALGRIND_EXTRA=--track-origins=yes to trace an uninitialised value).
+VALGRIND      ?= valgrind
+VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+VALGRIND_EXTRA ?=
+VALGRIND_OPTS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible \
+                 --show-leak-kinds=definite,possible --num-callers=30 $(VALGRIND_EXTRA)
+# Jobs: every suite of tests/test_*.c, those of VG_SPLIT one job per case
+# (suite/case, the cases made by gt_tcase in tests/test_<suite>.c), the
+# longest first so that the jobs end together.
+VG_SPLIT      := mi
+VG_ALL_SUITES = $(shell sed -n 's/.*suite_create("\([^"]*\)").*/\1/p' $(wildcard tests/test_*.c))
+VG_CASES      = $(foreach s,$(VG_SPLIT),$(addprefix $(s)/,$(shell \
+                    sed -n 's/.*gt_tcase$(lparen)[^,]*, "\([^"]*\)".*/\1/p' tests/test_$(s).c)))
+VG_ALL_JOBS   = $(VG_CASES) $(filter-out $(VG_SPLIT),$(VG_ALL_SUITES))
+VG_LONG       = $(filter $(VG_ALL_JOBS),mi/identities quadrature mi/references)
+VG_JOBS_LIST  = $(VG_LONG) $(filter-out $(VG_LONG),$(VG_ALL_JOBS))
+VG_RUN = GCENT_TEST_LIGHT=1 CK_FORK=no CK_EXCLUDE_TAGS="long native-fp" $(VALGRIND) $(VALGRIND_OPTS)
+
+build/valgrind/kernel-bits: tests/valgrind/kernel_bits.c $(STLIB) $(HDRS)
+	@mkdir -p build/valgrind
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Iinclude $(CFLAGS) -o $@ $< $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+build/valgrind/kernel-bits-portable: tests/valgrind/kernel_bits.c $(SRCS) src/internal.h $(HDRS)
+	@mkdir -p build/valgrind
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) -DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL \
+	    -o $@ $< $(SRCS) $(LDFLAGS) $(LIB_LIBS)
+
+check-valgrind: $(TEST_BIN) $(FUZZ_REPLAY) build/valgrind/kernel-bits build/valgrind/kernel-bits-portable
+	@rm -rf build/valgrind/log && mkdir -p build/valgrind/log
+	@build/valgrind/kernel-bits > build/valgrind/log/bits-native.txt
+	@build/valgrind/kernel-bits-portable > build/valgrind/log/bits-portable.txt
+	@$(VALGRIND) $(VALGRIND_OPTS) build/valgrind/kernel-bits > build/valgrind/log/bits-valgrind.txt
+	@cmp build/valgrind/log/bits-native.txt build/valgrind/log/bits-portable.txt && \
+	    cmp build/valgrind/log/bits-native.txt build/valgrind/log/bits-valgrind.txt || \
+	    { echo "check-valgrind: the kernels of the instruction sets give different bits"; exit 1; }
+	@echo "check-valgrind: kernel bits equal natively, under Valgrind and portable ($$(wc -l < build/valgrind/log/bits-native.txt) results)"
+	@printf '%s\n' $(VG_JOBS_LIST) $(addprefix fuzz-,$(FUZZ_TARGETS)) | \
+	    xargs -P $(VALGRIND_JOBS) -I{} sh -c 't0=$$(date +%s); j={}; log=build/valgrind/log/$$(echo $$j | tr / -); \
+	    case $$j in \
+	        fuzz-*) t=$${j#fuzz-}; seeds=$$(case $$t in $(foreach t,$(FUZZ_TARGETS),$(t)$(rparen) echo "$(FUZZ_SEEDS_$(t))";;) esac); \
+	                $(VG_RUN) build/fuzz/replay-$$t tests/fuzz/corpus/$$t $$seeds ;; \
+	        */*) CK_RUN_SUITE=$${j%/*} CK_RUN_CASE=$${j#*/} CK_XML_LOG_FILE_NAME=$$log.xml \
+	                $(VG_RUN) $(TEST_BIN) ;; \
+	        *) CK_RUN_SUITE=$$j CK_XML_LOG_FILE_NAME=$$log.xml $(VG_RUN) $(TEST_BIN) ;; \
+	    esac > $$log.log 2>&1; st=$$?; \
+	    echo "  $$j: $$(grep -hE "Checks:|^replay:" $$log.log | tail -n 1) ($$(( $$(date +%s) - t0 )) s, status $$st)"; \
+	    exit $$st' || { echo "check-valgrind: failures or Valgrind errors (build/valgrind/log/)"; \
+	                    grep -l "==[0-9]*==" build/valgrind/log/*.log; exit 1; }
+	@echo "check-valgrind: clean (memcheck, $(VALGRIND_JOBS) jobs)"
 
 # Line and branch coverage of src/*.c with gcov alone (no lcov/gcovr): the
 # library from source with --coverage -O0, one object per source file under

@@ -379,6 +379,7 @@ Suite *suite_errors(void)
     tcase_add_test(tc, test_weights_accepted);
     tcase_add_test(tc, test_padding_not_read);
     TCase *pr = gt_tcase(s, "progress", 60);
+    tcase_set_tags(pr, "long"); /* sizes set by the work chunks: see tests.h */
     tcase_add_test(pr, test_progress_reports);
     tcase_add_test(pr, test_progress_cancel);
     return s;

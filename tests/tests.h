@@ -83,4 +83,25 @@ long long gt_capture_end(gt_capture *c);
  * (<= 0: Check's default). */
 TCase *gt_tcase(Suite *s, const char *name, double timeout);
 
+/* 1 when GCENT_TEST_LIGHT is set to a non-empty value other than "0" (make
+ * check-valgrind sets it): tests whose cost is problem size rather than the
+ * code they reach use smaller sizes, with the same assertions (tolerances
+ * that follow from the size follow it). Memcheck looks for memory errors,
+ * not for statistics.
+ *
+ * Check tags used by make check-valgrind (CK_EXCLUDE_TAGS):
+ *   long       cases that are long by design, whatever GCENT_TEST_LIGHT says:
+ *              sizes set by the library's work chunks (progress and
+ *              cancellation midway, bitwise equality over 1-4 threads need
+ *              several chunks of ~2^21 pair evaluations each) or one code
+ *              path repeated over many geometries for accuracy (2-D
+ *              quadrature). Seconds natively; under Valgrind, whose
+ *              emulation of FMA makes the kernel ~500 times slower, tens of
+ *              minutes. They run in make check and make check-asan.
+ *   native-fp  cases that need the real FP environment (sticky exception
+ *              flags, FTZ/DAZ), which Valgrind does not emulate. */
+int gt_light(void);
+/* light ? small : full, for sizes and repetition counts. */
+#define GT_LIGHT(full, small) (gt_light() ? (small) : (full))
+
 #endif
