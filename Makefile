@@ -1,5 +1,6 @@
 # libgcent -- plain GNU Makefile.
 # Targets: all static shared check check-abi examples demo docs bench install uninstall clean
+#          check-asan check-alloc check-tsan check-valgrind check-abidiff coverage fuzz
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
 # which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
@@ -52,7 +53,22 @@ HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BIN  := build/tests/gcent-tests
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan coverage examples demo docs bench install uninstall clean
+# Fuzz targets tests/fuzz/fuzz_<t>.c (see "fuzzing" below); FUZZ_SEEDS_<t>:
+# more directories of seed inputs replayed with the target's corpus;
+# FUZZ_ARGS_<t>: more libFuzzer options.
+FUZZ_TARGETS := api npy
+FUZZ_SEEDS_npy := tests/data/npy
+FUZZ_ARGS_npy  := -dict=tests/fuzz/npy.dict
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all
+FUZZ_REPLAY  := $(addprefix build/fuzz/replay-,$(FUZZ_TARGETS))
+lparen := (
+rparen := )
+
+.PHONY: all static shared check check-abi check-asan check-alloc check-tsan check-valgrind check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall clean
 
 all: static shared
 
@@ -91,8 +107,9 @@ $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
 # tests/test_npy.c includes the examples' .npy reader.
 $(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: examples/npy.h
 
-check: $(TEST_BIN) check-abi
+check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
+	@$(foreach t,$(FUZZ_TARGETS),build/fuzz/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) &&) true
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (library and tests from source, every finding fatal).
@@ -127,9 +144,117 @@ build/tsan/concurrent: $(SRCS) src/internal.h $(HDRS) tests/tsan/concurrent.c Ma
 check-tsan: build/tsan/concurrent
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/concurrent
 
-check-asan: build/asan/gcent-tests
+check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS))
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    build/asan/gcent-tests
+	@$(foreach t,$(FUZZ_TARGETS),\
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    build/asan/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) &&) true
+
+# ---- fuzzing -------------------------------------------------------------------------
+# libFuzzer targets tests/fuzz/fuzz_<t>.c, each with a committed corpus in
+# tests/fuzz/corpus/<t>/. make check replays the corpus through
+# tests/fuzz/replay.c (a main() that calls LLVMFuzzerTestOneInput on every
+# file) built with $(CC); make check-asan does the same under ASan/UBSan.
+# make fuzz builds each target with clang, -fsanitize=fuzzer,address,undefined
+# (library from source) and runs it for FUZZ_SECONDS on a scratch corpus seeded
+# with the committed one; a crash or a slow input (FUZZ_TIMEOUT seconds) is
+# written to build/fuzz/<t>-crash-* (or -timeout-*) and fails the target.
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) examples/npy.h
+	@mkdir -p build/fuzz
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Iexamples \
+	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) \
+                     examples/npy.h Makefile
+	@mkdir -p build/asan
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Iexamples $(ASAN_FLAGS) \
+	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) examples/npy.h Makefile
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Iexamples $(FUZZ_FLAGS) \
+	    -o $@ $< $(SRCS) $(LIB_LIBS)
+
+# One target's run (a piece of the shell line of `fuzz`, st collects failures).
+fuzz_one = rm -rf build/fuzz/work-$(1) && mkdir -p build/fuzz/work-$(1); \
+    echo "== fuzz_$(1): $(FUZZ_SECONDS) s (log: build/fuzz/$(1).log)"; \
+    build/fuzz/fuzz-$(1) -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+        -print_final_stats=1 -artifact_prefix=build/fuzz/$(1)- $(FUZZ_ARGS_$(1)) build/fuzz/work-$(1) \
+        tests/fuzz/corpus/$(1) $(FUZZ_SEEDS_$(1)) > build/fuzz/$(1).log 2>&1 || st=1; \
+    grep -E "^(Done|INFO: seed corpus)|stat::number_of_executed_units|ERROR|SUMMARY|^artifact" \
+        build/fuzz/$(1).log;
+
+fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS))
+	@st=0; $(foreach t,$(FUZZ_TARGETS),$(call fuzz_one,$(t))) \
+	if [ $$st != 0 ]; then echo "fuzz: a target failed (above; inputs in build/fuzz/)"; fi; \
+	exit $$st
+
+# Memcheck: the suite (one process per Check suite, VALGRIND_JOBS at a time,
+# CK_FORK=no so that the tests run inside the checked process), the fuzz
+# corpora, and the kernel bits compared across instruction sets. Memcheck
+# finds memory errors, not statistical ones, and its emulation of FMA makes
+# the kernel ~500 times slower than native: GCENT_TEST_LIGHT=1 makes the
+# tests whose cost is problem size use smaller sizes (same assertions), and
+# two tags leave out (CK_EXCLUDE_TAGS, see tests/tests.h) the cases that are
+# long by design (`long`: sizes set by the work chunks, or one path over
+# many geometries; they run in make check and check-asan) and those that
+# need the real FP environment (`native-fp`: Valgrind emulates neither the
+# exception flags nor FTZ/DAZ). The library is the normal build: Valgrind
+# hides AVX-512, so the AVX2 kernels run, and tests/valgrind/kernel_bits.c
+# checks that they give the bits of the native kernels and of the portable
+# ones (-DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL).
+# Every error is fatal: a leak (definite or possible), an invalid read or
+# write, a use of uninitialised memory; the logs are in build/valgrind/log/
+# (VALGRIND_EXTRA=--track-origins=yes to trace an uninitialised value).
+VALGRIND      ?= valgrind
+VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+VALGRIND_EXTRA ?=
+VALGRIND_OPTS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible \
+                 --show-leak-kinds=definite,possible --num-callers=30 $(VALGRIND_EXTRA)
+# Jobs: every suite of tests/test_*.c, those of VG_SPLIT one job per case
+# (suite/case, the cases made by gt_tcase in tests/test_<suite>.c), the
+# longest first so that the jobs end together.
+VG_SPLIT      := mi
+VG_ALL_SUITES = $(shell sed -n 's/.*suite_create("\([^"]*\)").*/\1/p' $(wildcard tests/test_*.c))
+VG_CASES      = $(foreach s,$(VG_SPLIT),$(addprefix $(s)/,$(shell \
+                    sed -n 's/.*gt_tcase$(lparen)[^,]*, "\([^"]*\)".*/\1/p' tests/test_$(s).c)))
+VG_ALL_JOBS   = $(VG_CASES) $(filter-out $(VG_SPLIT),$(VG_ALL_SUITES))
+VG_LONG       = $(filter $(VG_ALL_JOBS),mi/identities quadrature mi/references)
+VG_JOBS_LIST  = $(VG_LONG) $(filter-out $(VG_LONG),$(VG_ALL_JOBS))
+VG_RUN = GCENT_TEST_LIGHT=1 CK_FORK=no CK_EXCLUDE_TAGS="long native-fp" $(VALGRIND) $(VALGRIND_OPTS)
+
+build/valgrind/kernel-bits: tests/valgrind/kernel_bits.c $(STLIB) $(HDRS)
+	@mkdir -p build/valgrind
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Iinclude $(CFLAGS) -o $@ $< $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+build/valgrind/kernel-bits-portable: tests/valgrind/kernel_bits.c $(SRCS) src/internal.h $(HDRS)
+	@mkdir -p build/valgrind
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) -DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL \
+	    -o $@ $< $(SRCS) $(LDFLAGS) $(LIB_LIBS)
+
+check-valgrind: $(TEST_BIN) $(FUZZ_REPLAY) build/valgrind/kernel-bits build/valgrind/kernel-bits-portable
+	@rm -rf build/valgrind/log && mkdir -p build/valgrind/log
+	@build/valgrind/kernel-bits > build/valgrind/log/bits-native.txt
+	@build/valgrind/kernel-bits-portable > build/valgrind/log/bits-portable.txt
+	@$(VALGRIND) $(VALGRIND_OPTS) build/valgrind/kernel-bits > build/valgrind/log/bits-valgrind.txt
+	@cmp build/valgrind/log/bits-native.txt build/valgrind/log/bits-portable.txt && \
+	    cmp build/valgrind/log/bits-native.txt build/valgrind/log/bits-valgrind.txt || \
+	    { echo "check-valgrind: the kernels of the instruction sets give different bits"; exit 1; }
+	@echo "check-valgrind: kernel bits equal natively, under Valgrind and portable ($$(wc -l < build/valgrind/log/bits-native.txt) results)"
+	@printf '%s\n' $(VG_JOBS_LIST) $(addprefix fuzz-,$(FUZZ_TARGETS)) | \
+	    xargs -P $(VALGRIND_JOBS) -I{} sh -c 't0=$$(date +%s); j={}; log=build/valgrind/log/$$(echo $$j | tr / -); \
+	    case $$j in \
+	        fuzz-*) t=$${j#fuzz-}; seeds=$$(case $$t in $(foreach t,$(FUZZ_TARGETS),$(t)$(rparen) echo "$(FUZZ_SEEDS_$(t))";;) esac); \
+	                $(VG_RUN) build/fuzz/replay-$$t tests/fuzz/corpus/$$t $$seeds ;; \
+	        */*) CK_RUN_SUITE=$${j%/*} CK_RUN_CASE=$${j#*/} CK_XML_LOG_FILE_NAME=$$log.xml \
+	                $(VG_RUN) $(TEST_BIN) ;; \
+	        *) CK_RUN_SUITE=$$j CK_XML_LOG_FILE_NAME=$$log.xml $(VG_RUN) $(TEST_BIN) ;; \
+	    esac > $$log.log 2>&1; st=$$?; \
+	    echo "  $$j: $$(grep -hE "Checks:|^replay:" $$log.log | tail -n 1) ($$(( $$(date +%s) - t0 )) s, status $$st)"; \
+	    exit $$st' || { echo "check-valgrind: failures or Valgrind errors (build/valgrind/log/)"; \
+	                    grep -l "==[0-9]*==" build/valgrind/log/*.log; exit 1; }
+	@echo "check-valgrind: clean (memcheck, $(VALGRIND_JOBS) jobs)"
 
 # Line and branch coverage of src/*.c with gcov alone (no lcov/gcovr): the
 # library from source with --coverage -O0, one object per source file under
@@ -204,8 +329,28 @@ coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail
 	exit $$st
 
 # Only gcent_* (and the version nodes) may leave the shared object, and the
-# list must equal the committed one.
-check-abi: $(SHLIB)
+# list must equal the committed one. And the library must leave the caller's
+# floating-point environment alone: no crtfastmath.o (linked into a shared
+# object by -ffast-math/-Ofast, its constructor sets FTZ/DAZ for the whole
+# process), no fast-math flag among the recorded compiler options, and
+# dlopen() of the library changes no FP control bit (tests/abi/fpenv_load.c,
+# built without the user's CFLAGS so that it cannot carry crtfastmath itself).
+FAST_MATH_FLAGS := -ffast-math|-Ofast|-funsafe-math-optimizations|-ffinite-math-only|-fassociative-math|-freciprocal-math|-fno-signed-zeros
+build/abi/fpenv-load: tests/abi/fpenv_load.c
+	@mkdir -p build/abi
+	$(CC) -std=c11 -Wall -Wextra -O1 -o $@ $< -ldl -lm
+
+check-abi: $(SHLIB) build/abi/fpenv-load
+	@if nm $(SHLIB) 2>/dev/null | grep -qw set_fast_math; then \
+	    echo "check-abi: crtfastmath.o is linked into $(SHLIB) (-ffast-math or -Ofast at link time)"; \
+	    exit 1; fi
+	@if readelf --debug-dump=info $(SHLIB) 2>/dev/null | grep DW_AT_producer | \
+	    grep -Eq -- '$(FAST_MATH_FLAGS)'; then \
+	    echo "check-abi: $(SHLIB) was compiled with a fast-math flag:"; \
+	    readelf --debug-dump=info $(SHLIB) | grep DW_AT_producer | grep -Eo -- '$(FAST_MATH_FLAGS)' | sort -u; \
+	    exit 1; fi
+	@build/abi/fpenv-load $(CURDIR)/$(SHLIB) || \
+	    { echo "check-abi: loading $(SHLIB) changes the floating-point environment"; exit 1; }
 	@nm -D --defined-only $(SHLIB) | awk '{print $$3}' | grep -v '^GCENT_[0-9.]*$$' \
 	    | sed 's/@.*//' | LC_ALL=C sort -u > build/exported.symbols
 	@if grep -v '^gcent_' build/exported.symbols; then \
@@ -214,7 +359,38 @@ check-abi: $(SHLIB)
 	    echo "check-abi: exported symbols differ from src/libgcent.symbols"; exit 1; fi
 	@readelf -d $(SHLIB) | grep -q "SONAME.*\[$(SONAME)\]" || \
 	    { echo "check-abi: SONAME is not $(SONAME)"; exit 1; }
-	@echo "check-abi: $$(wc -l < build/exported.symbols) symbols, all gcent_*, SONAME $(SONAME)"
+	@echo "check-abi: $$(wc -l < build/exported.symbols) symbols, all gcent_*, SONAME $(SONAME), no fast-math"
+
+# ABI against the last release of the same SONAME series: abidiff (Debian
+# abigail-tools) of the built library against the abidw baseline
+# abi/libgcent-<release>.abi with the highest version whose SONAME is ours
+# (SOVER.*). Added functions and appended enumerators are allowed
+# (--no-added-syms; libabigail counts enumerator insertions as harmless). Any
+# other change fails: removed or re-versioned symbols (abidiff bit 8,
+# incompatible), and changes to the existing interface -- parameter or return
+# types, sizes or layouts of public structs, enumerator values (bit 4, which
+# libabigail leaves for review; for a C library they break callers); bits 1
+# and 2 are tool errors. Needs -g in CFLAGS (the default). A new baseline is
+# written at release time by `make abi-baseline`.
+ABIDW_FLAGS := --headers-dir include --drop-private-types --no-corpus-path \
+               --no-comp-dir-path --short-locs --type-id-style hash
+check-abidiff: $(SHLIB)
+	@base=$$(ls abi/libgcent-$(SOVER).*.abi 2>/dev/null | sort -V | tail -n 1); \
+	if [ -z "$$base" ]; then \
+	    echo "check-abidiff: no baseline abi/libgcent-$(SOVER).*.abi (first release of SONAME $(SONAME))"; \
+	    exit 0; fi; \
+	rc=0; abidiff --no-added-syms --drop-private-types --fail-no-debug-info \
+	    --headers-dir2 include "$$base" $(SHLIB) > build/abidiff.txt 2>&1 || rc=$$?; \
+	if [ $$rc != 0 ]; then cat build/abidiff.txt; fi; \
+	if [ $$((rc & 3)) != 0 ]; then echo "check-abidiff: abidiff failed (status $$rc)"; exit 1; fi; \
+	if [ $$((rc & 8)) != 0 ]; then echo "check-abidiff: incompatible with $$base (above)"; exit 1; fi; \
+	if [ $$((rc & 4)) != 0 ]; then \
+	    echo "check-abidiff: the released interface changed since $$base (above)"; exit 1; fi; \
+	echo "check-abidiff: compatible with $$base (added symbols allowed)"
+
+abi-baseline: $(SHLIB)
+	@mkdir -p abi
+	abidw $(ABIDW_FLAGS) $(SHLIB) > abi/libgcent-$(VERSION).abi
 
 # ---- pkg-config ----------------------------------------------------------------
 # Requires.private names the BLAS modules when their .pc files exist, otherwise

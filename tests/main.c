@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_binned());
     srunner_add_suite(sr, suite_mi());
+    srunner_add_suite(sr, suite_fpenv());
     srunner_add_suite(sr, suite_prune());
     srunner_add_suite(sr, suite_npy());
     srunner_run_all(sr, CK_NORMAL);

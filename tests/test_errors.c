@@ -1,10 +1,8 @@
-#define _GNU_SOURCE /* fegetexcept, feenableexcept */
 /* Bad input (gcent/entropy.h "Conventions"): every bad argument returns the
  * documented status, writes no output, leaves a one-line reason in
  * gcent_ctx_errmsg and prints nothing. Also the progress callback contract
  * (gcent/context.h): monotone done, fixed total, final done == total, and
  * cancellation with GCENT_ECANCELED. */
-#include <fenv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,42 +370,6 @@ START_TEST(test_progress_cancel)
 }
 END_TEST
 
-/* The library never changes the caller's floating-point environment: a
- * rounding mode and trap mask set by the caller are the same after calls of
- * every kind (MC, quadrature, bounds, MI, binned), and the results are still
- * finite. Run once with the default environment and once with a non-default
- * one (upward rounding) that the library must leave in place. */
-START_TEST(test_fp_environment_preserved)
-{
-    static double s[60];
-    static int y[20];
-    gcent_rng_normals(4, 4, 0, 60, s);
-    for (int i = 0; i < 20; ++i)
-        y[i] = i % 2;
-    const int modes[2] = {FE_TONEAREST, FE_UPWARD};
-    for (int mi = 0; mi < 2; ++mi) {
-        ck_assert_int_eq(fesetround(modes[mi]), 0);
-        int round0 = fegetround(), except0 = fegetexcept();
-        gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 4, 1);
-        gcent_estimate e;
-        double lo, hi, hb, ixt, iyt;
-        gcent_layer_mi r;
-        ck_assert_int_eq(gcent_entropy(ctx, s, 20, 3, 3, NULL, 0.3, &e), GCENT_OK);
-        ck_assert_int_eq(gcent_entropy_bounds(ctx, s, 20, 3, 3, NULL, 0.3, &lo, &hi), GCENT_OK);
-        ck_assert_int_eq(gcent_mi_layer(ctx, s, 10, 2, 3, 3, y, 0.3, &r), GCENT_OK);
-        ck_assert_int_eq(gcent_binned_entropy(ctx, s, 20, 3, 3, 0.5, &hb), GCENT_OK);
-        ck_assert_int_eq(gcent_binned_mi(ctx, s, 10, 2, 3, 3, y, 0.5, &ixt, &iyt), GCENT_OK);
-        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_QUADRATURE), GCENT_OK);
-        ck_assert_int_eq(gcent_entropy(ctx, s, 20, 2, 3, NULL, 0.3, &e), GCENT_OK);
-        ck_assert(isfinite(e.value) && isfinite(lo) && isfinite(hi) && isfinite(r.ixt.value));
-        ck_assert_int_eq(fegetround(), round0);
-        ck_assert_int_eq(fegetexcept(), except0);
-        gcent_ctx_free(ctx);
-    }
-    fesetround(FE_TONEAREST);
-}
-END_TEST
-
 Suite *suite_errors(void)
 {
     Suite *s = suite_create("errors");
@@ -416,8 +378,8 @@ Suite *suite_errors(void)
     tcase_add_test(tc, test_nothing_printed);
     tcase_add_test(tc, test_weights_accepted);
     tcase_add_test(tc, test_padding_not_read);
-    tcase_add_test(tc, test_fp_environment_preserved);
     TCase *pr = gt_tcase(s, "progress", 60);
+    tcase_set_tags(pr, "long"); /* sizes set by the work chunks: see tests.h */
     tcase_add_test(pr, test_progress_reports);
     tcase_add_test(pr, test_progress_cancel);
     return s;

@@ -410,7 +410,8 @@ static void chain_samples(const chain *c, size_t k, uint64_t seed, double *s)
     }
 }
 
-/* SP estimate of layer 2 with k = 1000 draws per input, against the exact
+/* SP estimate of layer 2 with k = 1000 draws per input (GCENT_TEST_LIGHT:
+ * 250; the bias b and the spread follow k), against the exact
  * I(X;T2), I(Y;T2) and h(T2) of the chain. R = 8 replicates with independent
  * layer-1 noise (seeds 1..8), each by AUTO (quadrature here: the SP value
  * to ~1e-11, so the spread is the sampling spread of the k draws alone).
@@ -429,7 +430,8 @@ static void chain_samples(const chain *c, size_t k, uint64_t seed, double *s)
  * tolerance (0.001-0.01). */
 START_TEST(test_two_layer_chain)
 {
-    enum { K = 1000, R = 8 };
+    enum { KMAX = 1000, R = 8 };
+    const size_t K = GT_LIGHT(KMAX, 250); /* GCENT_TEST_LIGHT: 250 draws per input */
     const chain cases[2] = {{0.5, 0.0, 0.3, 1.0, 0.0, 0.1}, {2.0, -1.0, 0.2, 1.5, 0.5, 0.1}};
     double *s = malloc(4 * K * sizeof *s);
     ck_assert_ptr_nonnull(s);
@@ -999,7 +1001,7 @@ static void mi_same_for_threads(int method, const double *s, size_t m, size_t k,
                                 const int *y, double beta, double draws)
 {
     gcent_layer_mi ref;
-    for (int th = 1; th <= 4; ++th) {
+    for (int th = 1; th <= 4; th += GT_LIGHT(1, 2)) { /* GCENT_TEST_LIGHT: 1 and 3 */
         gcent_ctx *ctx = gt_ctx(method, draws, 99);
         ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, th), GCENT_OK);
         gcent_layer_mi r = run_mi(ctx, s, m, k, d, d, y, beta);
@@ -1015,7 +1017,8 @@ static void mi_same_for_threads(int method, const double *s, size_t m, size_t k,
 }
 
 /* Bit-identical gcent_layer_mi for 1, 2, 3 and 4 threads: MC with m = 500,
- * k = 4, d = 5 (2 draws), and quadrature with d = 1 and d = 2. */
+ * k = 4, d = 5 (2 draws), and quadrature with d = 1 and d = 2.
+ * (GCENT_TEST_LIGHT: 1 and 3 threads, m = 100 and, for d = 2, m = 3.) */
 START_TEST(test_threads)
 {
     enum { M = 500, K = 4, D = 5 };
@@ -1025,9 +1028,9 @@ START_TEST(test_threads)
     gcent_rng_normals(1u, 7u, 0u, M * K * D, s);
     for (size_t i = 0; i < M; ++i)
         y[i] = (int)(i % 3) - 1;
-    mi_same_for_threads(GCENT_METHOD_MC, s, M, K, D, y, 0.5, 2);
+    mi_same_for_threads(GCENT_METHOD_MC, s, GT_LIGHT(M, M / 5), K, D, y, 0.5, 2);
     mi_same_for_threads(GCENT_METHOD_QUADRATURE, s, 30, 4, 1, y, 0.2, 0);
-    mi_same_for_threads(GCENT_METHOD_QUADRATURE, s, 10, 3, 2, y, 0.3, 0);
+    mi_same_for_threads(GCENT_METHOD_QUADRATURE, s, GT_LIGHT(10, 3), 3, 2, y, 0.3, 0);
     free(s);
     free(y);
 }
@@ -1372,6 +1375,7 @@ Suite *suite_mi(void)
     tcase_add_test(bad, test_nothing_printed);
     tcase_add_test(bad, test_padding_not_read);
     TCase *pr = gt_tcase(s, "progress", 60);
+    tcase_set_tags(pr, "long"); /* sizes set by the work chunks: see tests.h */
     tcase_add_test(pr, test_progress_reports);
     tcase_add_test(pr, test_progress_cancel);
     return s;

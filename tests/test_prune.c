@@ -339,7 +339,7 @@ START_TEST(test_prune_public)
 {
     static const double tols[] = {0.0 /* default 1e-12 */, 1e-9, 1e-5};
     for (int clustered = 0; clustered < 2; ++clustered) {
-        const size_t m = 400, k = 3, d = 6;
+        const size_t m = GT_LIGHT(400, 100), k = 3, d = 6; /* GCENT_TEST_LIGHT: 100 */
         double *s = make_data(m * k, d, clustered ? 10 : 0, clustered ? 0.03 : 0.0, 3);
         int *labels = malloc(m * sizeof *labels);
         for (size_t i = 0; i < m; ++i)

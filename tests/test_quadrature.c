@@ -280,19 +280,21 @@ START_TEST(test_quad_translation)
 }
 END_TEST
 
-/* Many centres in 1-D: 300 uniform draws on [-1, 1] at three noise levels. */
+/* Many centres in 1-D: 300 uniform draws on [-1, 1] at three noise levels
+ * (GCENT_TEST_LIGHT: the first 60). */
 START_TEST(test_quad_many_1d)
 {
     gcent_ctx *ctx = qctx(0);
     enum { N = 300 };
+    const size_t n = GT_LIGHT(N, 60); /* GCENT_TEST_LIGHT: 60 centres */
     double c[N];
     uint64_t st = 42;
     for (size_t i = 0; i < N; ++i)
         c[i] = 2.0 * gt_lcg01(&st) - 1.0;
     const double betas[] = {1e-3, 0.02, 0.5};
     for (size_t b = 0; b < 3; ++b) {
-        double h = quad(ctx, c, N, 1, NULL, betas[b]);
-        double r = ref1(c, NULL, N, betas[b]);
+        double h = quad(ctx, c, n, 1, NULL, betas[b]);
+        double r = ref1(c, NULL, n, betas[b]);
         ck_assert_msg(fabs(h - r) <= TOL1, "beta=%g: %.15g vs %.15g", betas[b], h, r);
     }
     gcent_ctx_free(ctx);
@@ -485,6 +487,7 @@ Suite *suite_quadrature(void)
     tcase_add_test(tc, test_quad_many_1d);
     tcase_add_test(tc, test_quad_log_base);
     TCase *t2 = gt_tcase(s, "quadrature-2d", 120);
+    tcase_set_tags(t2, "long"); /* one path over many geometries: see tests.h */
     tcase_add_test(t2, test_quad_product_2d);
     tcase_add_test(t2, test_quad_rotation_2d);
     tcase_add_test(t2, test_quad_cluster_2d);

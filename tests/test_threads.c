@@ -194,6 +194,7 @@ Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
     TCase *tc = gt_tcase(s, "bitwise", 120);
+    tcase_set_tags(tc, "long"); /* several chunks per thread count: see tests.h */
     tcase_add_test(tc, test_threads_mc);
     tcase_add_test(tc, test_threads_quadrature);
     tcase_add_test(tc, test_threads_bounds);

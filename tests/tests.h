@@ -21,6 +21,7 @@ Suite *suite_errors(void);      /* tests/test_errors.c: every bad input, progres
 Suite *suite_threads(void);     /* tests/test_threads.c: bitwise equality over threads */
 Suite *suite_binned(void);      /* tests/test_binned.c: binned entropy and MI */
 Suite *suite_mi(void);          /* tests/test_mi.c: mutual information of noisy layers */
+Suite *suite_fpenv(void);      /* tests/test_fpenv.c: caller FP environment, extreme inputs */
 Suite *suite_prune(void);       /* tests/test_prune.c: packed kernel, pruning bound */
 Suite *suite_npy(void);         /* tests/test_npy.c: the .npy reader of the examples */
 
@@ -81,5 +82,26 @@ long long gt_capture_end(gt_capture *c);
 /* A test case named name added to s, with the given timeout in seconds
  * (<= 0: Check's default). */
 TCase *gt_tcase(Suite *s, const char *name, double timeout);
+
+/* 1 when GCENT_TEST_LIGHT is set to a non-empty value other than "0" (make
+ * check-valgrind sets it): tests whose cost is problem size rather than the
+ * code they reach use smaller sizes, with the same assertions (tolerances
+ * that follow from the size follow it). Memcheck looks for memory errors,
+ * not for statistics.
+ *
+ * Check tags used by make check-valgrind (CK_EXCLUDE_TAGS):
+ *   long       cases that are long by design, whatever GCENT_TEST_LIGHT says:
+ *              sizes set by the library's work chunks (progress and
+ *              cancellation midway, bitwise equality over 1-4 threads need
+ *              several chunks of ~2^21 pair evaluations each) or one code
+ *              path repeated over many geometries for accuracy (2-D
+ *              quadrature). Seconds natively; under Valgrind, whose
+ *              emulation of FMA makes the kernel ~500 times slower, tens of
+ *              minutes. They run in make check and make check-asan.
+ *   native-fp  cases that need the real FP environment (sticky exception
+ *              flags, FTZ/DAZ), which Valgrind does not emulate. */
+int gt_light(void);
+/* light ? small : full, for sizes and repetition counts. */
+#define GT_LIGHT(full, small) (gt_light() ? (small) : (full))
 
 #endif

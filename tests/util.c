@@ -197,3 +197,9 @@ TCase *gt_tcase(Suite *s, const char *name, double timeout)
     suite_add_tcase(s, tc);
     return tc;
 }
+
+int gt_light(void)
+{
+    const char *v = getenv("GCENT_TEST_LIGHT");
+    return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}

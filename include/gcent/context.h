@@ -165,6 +165,8 @@ GCENT_API int gcent_opt_bounds(gcent_opt opt, double *min, double *max, double *
  * @param ctx The context.
  * @return ::GCENT_OK or ::GCENT_EINVAL (ctx NULL). The progress callback is
  *         removed too.
+ *
+ * Thread-safety: one context per thread.
  */
 GCENT_API int gcent_ctx_reset(gcent_ctx *ctx);
 
@@ -184,6 +186,9 @@ GCENT_API const char *gcent_ctx_errmsg(const gcent_ctx *ctx);
  * @param fn   Callback, or NULL for none.
  * @param user Passed back to fn unchanged.
  * @return ::GCENT_OK or ::GCENT_EINVAL (ctx NULL).
+ *
+ * Thread-safety: one context per thread; the callback itself is invoked
+ * only from the thread that made the call.
  */
 GCENT_API int gcent_ctx_set_progress(gcent_ctx *ctx, gcent_progress_fn fn, void *user);
 
