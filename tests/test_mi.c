@@ -1357,6 +1357,11 @@ Suite *suite_mi(void)
     tcase_add_test(tc, test_two_layer_chain);
     tcase_add_test(tc, test_progress_quadrature_conditionals);
     TCase *id = gt_tcase(s, "identities", 60);
+    /* many Monte Carlo calls over statistical identities: under Valgrind
+     * alone 4.5 CPU-minutes, which CI cannot afford; the same code paths run
+     * under memcheck in mi/references, mi/monte-carlo, prune and the fuzz
+     * corpora, and this case runs in make check and make check-asan */
+    tcase_set_tags(id, "long");
     tcase_add_test(id, test_independent_exact);
     tcase_add_test(id, test_independent_in_law);
     tcase_add_test(id, test_upper_bounds);

@@ -95,7 +95,8 @@ TCase *gt_tcase(Suite *s, const char *name, double timeout);
  *              cancellation midway, bitwise equality over 1-4 threads need
  *              several chunks of ~2^21 pair evaluations each) or one code
  *              path repeated over many geometries for accuracy (2-D
- *              quadrature). Seconds natively; under Valgrind, whose
+ *              quadrature; the many Monte Carlo calls of the MI
+ *              identities). Seconds natively; under Valgrind, whose
  *              emulation of FMA makes the kernel ~500 times slower, tens of
  *              minutes. They run in make check and make check-asan.
  *   native-fp  cases that need the real FP environment (sticky exception
