@@ -127,23 +127,6 @@ static inline gcent__v8 p_pow2k(gcent__v8 t)
 #define V_POW2K(t) p_pow2k(t)
 #define V_STORE(p, a) memcpy((p), (a).v, sizeof(a).v)
 #include "kernel_body.h"
-#undef KATTR
-#undef KNAME
-#undef vd
-#undef V_LOAD
-#undef V_SET1
-#undef V_ADD
-#undef V_SUB
-#undef V_MUL
-#undef V_MAX
-#undef V_MIN
-#undef V_FMA
-#undef V_FNMA
-#undef V_KEEP_GE
-#undef V_ANY_GE
-#undef V_SPLIT_EQ
-#undef V_POW2K
-#undef V_STORE
 
 #if GCENT__X86
 /* ---- AVX2 + FMA: two 4-lane halves ---------------------------------------------- */
@@ -233,23 +216,6 @@ A2_ATTR static inline gcent__v4x2 a2_pow2k(gcent__v4x2 t)
         _mm256_storeu_pd((p) + 4, s_.hi);                                                    \
     } while (0)
 #include "kernel_body.h"
-#undef KATTR
-#undef KNAME
-#undef vd
-#undef V_LOAD
-#undef V_SET1
-#undef V_ADD
-#undef V_SUB
-#undef V_MUL
-#undef V_MAX
-#undef V_MIN
-#undef V_FMA
-#undef V_FNMA
-#undef V_KEEP_GE
-#undef V_ANY_GE
-#undef V_SPLIT_EQ
-#undef V_POW2K
-#undef V_STORE
 
 /* ---- AVX-512F ---------------------------------------------------------------------- */
 

@@ -13,6 +13,8 @@
  *   V_POW2K(t)      the double with bits (bits(t) + 1023) << 52
  *   V_STORE(p, v)   store 8 doubles
  *
+ * It #undefs them all at its end, ready for the next instruction set.
+ *
  * Every lane does the same IEEE operations in the same order on every
  * instruction set, and the 8 lanes are added in a fixed order at the end, so
  * the result does not depend on the instruction set. */
@@ -213,3 +215,21 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
         m = lane[l] > m ? lane[l] : m;
     return m;
 }
+
+#undef KATTR
+#undef KNAME
+#undef vd
+#undef V_LOAD
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_MUL
+#undef V_MAX
+#undef V_MIN
+#undef V_FMA
+#undef V_FNMA
+#undef V_KEEP_GE
+#undef V_ANY_GE
+#undef V_SPLIT_EQ
+#undef V_POW2K
+#undef V_STORE
