@@ -28,8 +28,8 @@ static size_t chunks_of(size_t n, size_t per)
 
 double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *stride)
 {
-    *stride = GCENT__MIX_BLOCK + 2 * d;
     int ovf = 0;
+    *stride = GCENT__MIX_BLOCK + gcent__mul(gcent__pk_qb(d) + 1, d, &ovf);
     size_t bytes = gcent__mul(gcent__mul(nworkers, *stride, &ovf), sizeof(double), &ovf);
     return ovf ? NULL : gcent__malloc(bytes);
 }
@@ -86,25 +86,55 @@ typedef struct {
     uint32_t tag;
     uint32_t draws;
     size_t per_chunk;
+    const size_t *ord; /* the rows in packed order */
     double *scr; /* per-worker scratch, stride doubles each */
     size_t stride;
+    gcent__pk_work *work; /* per worker */
     double *mean; /* n: mean over draws of log R_i */
     double *m2;   /* n: sum of squared deviations over draws */
 } mc_job;
 
+/* The batch's sums, then each query's log R into its row's Welford
+ * accumulators (a row's draws arrive in order r = 0, 1, ...). */
+static void mc_flush(mc_job *jb, gcent__pk_work *W, double *buf, const gcent__query *Q,
+                     const size_t *row, const uint32_t *draw, size_t nq)
+{
+    double S[3 * GCENT__PK_QB], E[GCENT__PK_QB];
+    gcent__pack_sums_batch(jb->P, Q, nq, S, E, W);
+    for (size_t b = 0; b < nq; ++b) {
+        const size_t i = row[b];
+        double L = E[b] > GCENT__PK_EMAX
+                       ? gcent__mix_logratio(jb->m, Q[b].q, 0.5, Q[b].shift, i, buf)
+                       : log1p(S[3 * b + 2]);
+        if (draw[b] == 0)
+            jb->mean[i] = jb->m2[i] = 0.0;
+        double delta = L - jb->mean[i]; /* Welford */
+        jb->mean[i] += delta / (double)(draw[b] + 1);
+        jb->m2[i] += delta * (L - jb->mean[i]);
+    }
+}
+
+/* Rows ord[c * per_chunk ..] in packed order, so that a batch's queries lie
+ * close together; the results do not depend on the batches. */
 static int mc_chunk(void *arg, size_t chunk, size_t worker)
 {
     mc_job *jb = arg;
     const gcent__mix *m = jb->m;
+    const gcent__pack *P = jb->P;
     const size_t d = m->d;
     double *buf = jb->scr + worker * jb->stride;
-    double *q = buf + GCENT__MIX_BLOCK;
-    double *z = q + d;
-    size_t i0 = chunk * jb->per_chunk;
-    size_t i1 = i0 + jb->per_chunk < m->n ? i0 + jb->per_chunk : m->n;
-    for (size_t i = i0; i < i1; ++i) {
-        double mean = 0.0, m2 = 0.0;
+    double *z = buf + GCENT__MIX_BLOCK;
+    double *qs = z + d; /* GCENT__PK_QB queries */
+    gcent__query Q[GCENT__PK_QB];
+    size_t row[GCENT__PK_QB];
+    uint32_t draw[GCENT__PK_QB];
+    size_t nq = 0, qb = gcent__pk_qb(d);
+    size_t t0 = chunk * jb->per_chunk;
+    size_t t1 = t0 + jb->per_chunk < m->n ? t0 + jb->per_chunk : m->n;
+    for (size_t t = t0; t < t1; ++t) {
+        const size_t i = jb->ord[t];
         for (uint32_t r = 0; r < jb->draws; ++r) {
+            double *q = qs + nq * d;
             gcent__noise_vector(jb->seed, jb->tag, jb->row_base + m->index[i], r, d, z);
             double z2 = 0.0;
             for (size_t k = 0; k < d; ++k) {
@@ -114,16 +144,57 @@ static int mc_chunk(void *arg, size_t chunk, size_t worker)
             /* exponent of centre j relative to the self term:
              * log(w_j/w_i) - (|q - u_j|^2 - |z|^2) / 2; the self term (1) is
              * left out of the sum and added in log1p */
-            const double shift = m->logw[i] - 0.5 * z2;
-            double L = gcent__pack_logratio(jb->P, m, q, 0.5, shift, i, buf);
-            double delta = L - mean; /* Welford */
-            mean += delta / (double)(r + 1);
-            m2 += delta * (L - mean);
+            gcent__query qq = {q, 0.5, m->logw[i] - 0.5 * z2, P->pos[i],
+                               P->self_lw ? P->self_lw[i] : -INFINITY, SIZE_MAX, -1.0,
+                               NULL, NULL};
+            Q[nq] = qq;
+            row[nq] = i;
+            draw[nq] = r;
+            if (++nq == qb) {
+                mc_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
+                nq = 0;
+            }
         }
-        jb->mean[i] = mean;
-        jb->m2[i] = m2;
     }
+    if (nq > 0)
+        mc_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
     return GCENT_OK;
+}
+
+/* The rows 0 .. n-1 of a mixture ordered by their packed position (ties by
+ * row): ord (n entries) from P->pos; tmp: npad + 1 counters. */
+void gcent__packed_order(const gcent__pack *P, size_t n, size_t *ord, size_t *cnt)
+{
+    memset(cnt, 0, (P->npad + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; ++i)
+        ++cnt[P->pos[i] + 1];
+    for (size_t j = 0; j < P->npad; ++j)
+        cnt[j + 1] += cnt[j];
+    for (size_t i = 0; i < n; ++i)
+        ord[cnt[P->pos[i]]++] = i;
+}
+
+/* Per-worker batch scratch for P, or NULL (no memory). */
+gcent__pk_work *gcent__pk_works(const gcent__pack *P, size_t nworkers)
+{
+    gcent__pk_work *W = gcent__calloc(nworkers, sizeof *W);
+    if (W == NULL)
+        return NULL;
+    for (size_t w = 0; w < nworkers; ++w)
+        if (gcent__pk_work_init(&W[w], P) != GCENT_OK) {
+            gcent__pk_works_free(W, w);
+            return NULL;
+        }
+    return W;
+}
+
+void gcent__pk_works_free(gcent__pk_work *W, size_t nworkers)
+{
+    if (W == NULL)
+        return;
+    for (size_t w = 0; w < nworkers; ++w)
+        gcent__pk_work_free(&W[w]);
+    gcent__free(W);
 }
 
 uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t draws)
@@ -156,8 +227,17 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     jb.P = &P;
     jb.mean = gcent__malloc(n * sizeof(double));
     jb.m2 = gcent__malloc(n * sizeof(double));
-    st = (jb.mean && jb.m2) ? GCENT_OK : GCENT_ENOMEM;
+    size_t *ord = gcent__malloc(n * sizeof(size_t));
+    size_t *cnt = gcent__malloc((P.npad + 1) * sizeof(size_t));
+    st = (jb.mean && jb.m2 && ord && cnt) ? GCENT_OK : GCENT_ENOMEM;
+    if (st == GCENT_OK) {
+        gcent__packed_order(&P, n, ord, cnt);
+        jb.ord = ord;
+    }
+    gcent__free(cnt);
     if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, m->d, &jb.stride)) == NULL)
+        st = GCENT_ENOMEM;
+    if (st == GCENT_OK && (jb.work = gcent__pk_works(&P, nworkers)) == NULL)
         st = GCENT_ENOMEM;
     if (st == GCENT_OK)
         st = gcent__parallel(p, nchunks, nworkers, mc_chunk, &jb);
@@ -169,6 +249,8 @@ int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
     gcent__free(jb.mean);
     gcent__free(jb.m2);
     gcent__free(jb.scr);
+    gcent__free(ord);
+    gcent__pk_works_free(jb.work, nworkers);
     gcent__pack_free(&P);
     return st;
 }

@@ -328,6 +328,51 @@ GCENT__HIDDEN double gcent__pack_sums_isa(int isa, const gcent__pack *P,
 /* Highest instruction set of gcent__pack_sums_isa this CPU runs. */
 GCENT__HIDDEN int gcent__pack_isa(void);
 
+/* Queries per batch of gcent__pack_sums_batch. */
+#define GCENT__PK_QB 32
+
+/* Queries per batch in d dimensions: GCENT__PK_QB, fewer when the batch's
+ * coordinates would pass 512 KiB. */
+static inline size_t gcent__pk_qb(size_t d)
+{
+    size_t q = d > 0 ? 65536 / d : GCENT__PK_QB;
+    return q < 1 ? 1 : q > GCENT__PK_QB ? GCENT__PK_QB : q;
+}
+
+/* Per-worker scratch of gcent__pack_sums_batch for one pack (allocated
+ * before the parallel loop: nothing is allocated per query). */
+typedef struct gcent__pk_work {
+    size_t run;         /* blocks per cache run */
+    struct gcent__pk_unit {
+        size_t v, b0, b1, s; /* tree leaf (SIZE_MAX: untested), blocks, segment */
+    } *unit;            /* nnode + nblk + nseg */
+    double *acc;        /* GCENT__PK_QB x 32: three sums and the largest exponent */
+    double *lim;        /* GCENT__PK_QB: per-query pruning limit */
+    /* with pruning (NULL otherwise): */
+    double *qbox;       /* 2 d: the batch's bounding box */
+    double *lbox;       /* 2 d x (kept leaves rounded up to 8): their boxes by coordinate */
+    unsigned char *keep; /* GCENT__PK_QB x kept leaves: the per-query verdicts */
+    size_t blocks, tests; /* counts: blocks evaluated, leaf boxes tested per query */
+} gcent__pk_work;
+
+/* Scratch for batches against P; GCENT_OK or GCENT_ENOMEM. */
+GCENT__HIDDEN int gcent__pk_work_init(gcent__pk_work *W, const gcent__pack *P);
+GCENT__HIDDEN void gcent__pk_work_free(gcent__pk_work *W);
+/* gcent__pack_sums for nq <= GCENT__PK_QB queries at once: out[3 i .. 3 i + 2]
+ * and emax[i] are bit for bit what gcent__pack_sums(P, &Q[i], ...) gives
+ * (and returns), for any grouping of the queries into batches; faster,
+ * because the tree is walked once per batch and the centres are read once
+ * per run of blocks for all the batch's queries. Q[i].blocks and
+ * Q[i].nodes are not counted. */
+GCENT__HIDDEN void gcent__pack_sums_batch(const gcent__pack *P, const gcent__query *Q,
+                                          size_t nq, double *out, double *emax,
+                                          gcent__pk_work *W);
+/* The same on a given instruction set (tests); returns -1 if the CPU lacks
+ * it, 0 otherwise. */
+GCENT__HIDDEN int gcent__pack_sums_batch_isa(int isa, const gcent__pack *P,
+                                             const gcent__query *Q, size_t nq, double *out,
+                                             double *emax, gcent__pk_work *W);
+
 /* The pruning tolerance the context asks for (0: dense). */
 static inline double gcent__prune_tol(const gcent_ctx *ctx)
 {
@@ -354,8 +399,9 @@ static inline double gcent__pack_logratio(const gcent__pack *P, const gcent__mix
 /* Rows (centres) per chunk of parallel work when every row makes
  * queries_per_row queries against n centres in d dimensions. */
 GCENT__HIDDEN size_t gcent__rows_per_chunk(size_t n, size_t d, uint64_t queries_per_row);
-/* nworkers x (GCENT__MIX_BLOCK + 2 d) doubles: per-worker kernel buffer,
- * query and noise vector; *stride set. NULL on overflow or no memory. */
+/* nworkers x (GCENT__MIX_BLOCK + (gcent__pk_qb(d) + 1) d) doubles: per-worker
+ * kernel buffer, noise vector and a batch of queries (the first query also
+ * serves alone); *stride set. NULL on overflow or no memory. */
 GCENT__HIDDEN double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *stride);
 /* Per-centre Welford results over `draws` draws (mean[i], m2[i]) reduced to
  * E = sum_i w_i mean_i and its standard error by the rules documented for
@@ -363,6 +409,15 @@ GCENT__HIDDEN double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *st
  * mean and m2; fixed-order sums. */
 GCENT__HIDDEN void gcent__mc_reduce(const double *w, double *mean, double *m2, size_t n,
                                     uint32_t draws, double *e, double *se);
+
+/* Rows 0 .. n-1 of a mixture in the order of their packed positions P->pos
+ * (ties by row number) into ord; cnt: P->npad + 1 counters (scratch). */
+GCENT__HIDDEN void gcent__packed_order(const gcent__pack *P, size_t n, size_t *ord,
+                                       size_t *cnt);
+/* nworkers scratch areas for gcent__pack_sums_batch against P (NULL: no
+ * memory), and their release. */
+GCENT__HIDDEN gcent__pk_work *gcent__pk_works(const gcent__pack *P, size_t nworkers);
+GCENT__HIDDEN void gcent__pk_works_free(gcent__pk_work *W, size_t nworkers);
 
 /* Monte Carlo: E = sum_i w_i mean_r log R_i(z_ir) and its standard error,
  * so that h_u = h(N(0,I_d)) + H(w) - E. rows of the noise come from

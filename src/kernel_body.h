@@ -107,20 +107,36 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
     *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(x1));
 }
 
-/* Squared distance from q (padded with zeros to dp = a multiple of 8
- * coordinates) to a box (lower corner b, upper corner b + dp; padding lanes
- * -inf and +inf): per lane max(lo - q, q - hi, 0)^2, each 8-lane chunk added
- * in the fixed pairwise order, the chunks in sequence. */
-KATTR static inline double KNAME(box_dist2)(const double *b, const double *q, size_t dp)
+/* Squared distance from q to a box (lower corner b[0 .. d), upper corner
+ * b[dp .. dp + d)): with t_k = max(max(lo_k - q_k, q_k - hi_k), 0), the
+ * fused sum fma(t_k, t_k, .) over k = 0 .. d-1 in order. Every step is
+ * monotone, so a box inside another is never nearer. The batch kernel
+ * computes the same numbers 8 boxes at a time. */
+KATTR static inline double KNAME(box_dist2)(const double *b, const double *q, size_t d, size_t dp)
 {
-    double s = 0.0, lane[8];
-    for (size_t k = 0; k < dp; k += 8) {
-        vd qv = V_LOAD(q + k);
-        vd t = V_MAX(V_MAX(V_SUB(V_LOAD(b + k), qv), V_SUB(qv, V_LOAD(b + dp + k))),
-                     V_SET1(0.0));
-        V_STORE(lane, V_MUL(t, t));
-        s += ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
-             ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+    double s = 0.0;
+    for (size_t k = 0; k < d; ++k) {
+        double x = b[k] - q[k], y = q[k] - b[dp + k];
+        double t = x > y ? x : y;
+        t = t > 0.0 ? t : 0.0;
+        s = fma(t, t, s);
+    }
+    return s;
+}
+
+/* The same from the box qb of a batch of queries (lower corner qb[0 .. d),
+ * upper corner qb[d .. 2d)): t_k = max(max(lo_k - qhi_k, qlo_k - hi_k), 0).
+ * For a query inside qb every t_k, and so the sum, is at most its
+ * box_dist2: the batch never skips a node one of its queries would keep. */
+KATTR static inline double KNAME(boxbox_dist2)(const double *b, const double *qb, size_t d,
+                                         size_t dp)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < d; ++k) {
+        double x = b[k] - qb[d + k], y = qb[k] - b[dp + k];
+        double t = x > y ? x : y;
+        t = t > 0.0 ? t : 0.0;
+        s = fma(t, t, s);
     }
     return s;
 }
@@ -157,11 +173,6 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
 {
     const vd va = V_SET1(Q->a), vshift = V_SET1(Q->shift), vown = V_SET1(Q->own);
     const size_t dp = P->dpad;
-    double qp[GCENT__PK_DMAX];
-    if (P->node) {
-        for (size_t k = 0; k < dp; ++k)
-            qp[k] = k < P->d ? Q->q[k] : 0.0;
-    }
     vd acc[3] = {V_SET1(0.0), V_SET1(0.0), V_SET1(0.0)};
     vd emax = V_SET1(-INFINITY);
     double lwtmp[GCENT__PK_BLK];
@@ -188,7 +199,8 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
             const size_t v = stack[--top];
             const struct gcent__pk_node *nd = &P->node[v];
             ++tested;
-            if (Q->a * (KNAME(box_dist2)(P->box + v * 2 * dp, qp, dp) * (1.0 - 1e-12)) >= lim)
+            if (Q->a * (KNAME(box_dist2)(P->box + v * 2 * dp, Q->q, P->d, dp) * (1.0 - 1e-12)) >=
+                lim)
                 continue;
             if (nd->left == SIZE_MAX) {
                 for (size_t b = nd->blo; b < nd->bhi; ++b, ++evaluated)
@@ -214,6 +226,160 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
     for (int l = 1; l < 8; ++l)
         m = lane[l] > m ? lane[l] : m;
     return m;
+}
+
+/* A batch of queries: the results of pack_sums for each, bit for bit.
+ *
+ * Pruning: the tree is walked once for the batch, with the queries'
+ * bounding box and the most permissive limit; a node the batch skips is
+ * skipped by each of its queries (see boxbox_dist2). Each leaf the batch
+ * keeps is then tested per query with pack_sums' own test (box_dist2,
+ * computed for 8 leaves at a time). Since a child's box lies in its
+ * parent's, pack_sums keeps a leaf exactly when the leaf's own test keeps
+ * it, so every query evaluates the blocks pack_sums would, in the same
+ * increasing order.
+ *
+ * Cache blocking: the kept blocks are taken in runs of about 16 KiB, each
+ * run against every query of the batch while it is in the L1 cache; a
+ * query's accumulators wait in W->acc between runs. Each query still adds
+ * its blocks in increasing order, so its sums depend neither on the run
+ * length nor on the batch. */
+KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q, size_t nq,
+                                    double *out, double *emax_out, gcent__pk_work *W)
+{
+    const size_t dp = P->dpad, d = P->d;
+    const size_t run = W->run;
+    size_t nu = 0;
+    struct gcent__pk_unit *U = W->unit;
+    double amin = INFINITY, limmax = -INFINITY;
+    for (size_t i = 0; i < nq; ++i) {
+        double lim = -(P->logtol + Q[i].shift);
+        amin = Q[i].a < amin ? Q[i].a : amin;
+        limmax = lim > limmax ? lim : limmax;
+        W->lim[i] = lim;
+    }
+    size_t nu8 = 0;
+    if (P->node) {
+        double *qb = W->qbox;
+        for (size_t k = 0; k < d; ++k) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t i = 0; i < nq; ++i) {
+                double x = Q[i].q[k];
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+            }
+            qb[k] = lo;
+            qb[d + k] = hi;
+        }
+        for (size_t s = 0; s < P->nseg; ++s) {
+            if (P->seg_root[s] == SIZE_MAX)
+                continue;
+            size_t stack[2 * (sizeof(size_t) * 8) + 2], top = 0;
+            stack[top++] = P->seg_root[s];
+            while (top > 0) {
+                const size_t v = stack[--top];
+                const struct gcent__pk_node *nd = &P->node[v];
+                if (amin * (KNAME(boxbox_dist2)(P->box + v * 2 * dp, qb, d, dp) *
+                            (1.0 - 1e-12)) >= limmax)
+                    continue;
+                if (nd->left == SIZE_MAX) {
+                    U[nu].v = v;
+                    U[nu].b0 = nd->blo;
+                    U[nu].b1 = nd->bhi;
+                    U[nu].s = s;
+                    ++nu;
+                } else {
+                    stack[top++] = nd->right;
+                    stack[top++] = nd->left;
+                }
+            }
+        }
+        /* the kept leaves' boxes by coordinate, 8 leaves to a vector */
+        nu8 = (nu + 7) / 8 * 8;
+        double *lb = W->lbox;
+        for (size_t u = 0; u < nu8; ++u) {
+            const double *b = u < nu ? P->box + U[u].v * 2 * dp : NULL;
+            for (size_t k = 0; k < d; ++k) {
+                lb[2 * k * nu8 + u] = b ? b[k] : 0.0;
+                lb[(2 * k + 1) * nu8 + u] = b ? b[dp + k] : 0.0;
+            }
+        }
+        /* each query's verdict on each kept leaf: pack_sums' test */
+        const vd zero = V_SET1(0.0), shrink = V_SET1(1.0 - 1e-12);
+        double lane[8];
+        for (size_t i = 0; i < nq; ++i) {
+            const vd va = V_SET1(Q[i].a);
+            unsigned char *keep = W->keep + i * nu8;
+            for (size_t g = 0; g < nu8; g += 8) {
+                vd acc = zero;
+                for (size_t k = 0; k < d; ++k) {
+                    vd qk = V_SET1(Q[i].q[k]);
+                    vd x = V_SUB(V_LOAD(lb + 2 * k * nu8 + g), qk);
+                    vd y = V_SUB(qk, V_LOAD(lb + (2 * k + 1) * nu8 + g));
+                    vd t = V_MAX(V_MAX(x, y), zero);
+                    acc = V_FMA(t, t, acc);
+                }
+                V_STORE(lane, V_MUL(va, V_MUL(acc, shrink)));
+                for (int l = 0; l < 8; ++l)
+                    keep[g + l] = !(lane[l] >= W->lim[i]);
+            }
+        }
+    } else {
+        for (size_t s = 0; s < P->nseg; ++s)
+            for (size_t b = P->seg[s]; b < P->seg[s + 1]; b += run) {
+                U[nu].v = SIZE_MAX;
+                U[nu].b0 = b;
+                U[nu].b1 = b + run < P->seg[s + 1] ? b + run : P->seg[s + 1];
+                U[nu].s = s;
+                ++nu;
+            }
+    }
+    const vd zero = V_SET1(0.0), ninf = V_SET1(-INFINITY);
+    for (size_t i = 0; i < nq; ++i) {
+        double *a = W->acc + 32 * i;
+        V_STORE(a, zero);
+        V_STORE(a + 8, zero);
+        V_STORE(a + 16, zero);
+        V_STORE(a + 24, ninf);
+    }
+    double lwtmp[GCENT__PK_BLK];
+    if (P->node)
+        W->tests += nq * nu;
+    for (size_t u0 = 0, u1; u0 < nu; u0 = u1) {
+        size_t nb = U[u0].b1 - U[u0].b0;
+        for (u1 = u0 + 1; u1 < nu && nb + (U[u1].b1 - U[u1].b0) <= run; ++u1)
+            nb += U[u1].b1 - U[u1].b0;
+        for (size_t i = 0; i < nq; ++i) {
+            const gcent__query *q = &Q[i];
+            const unsigned char *keep = P->node ? W->keep + i * nu8 : NULL;
+            const vd va = V_SET1(q->a), vshift = V_SET1(q->shift), vown = V_SET1(q->own);
+            double *a = W->acc + 32 * i;
+            vd acc[3] = {V_LOAD(a), V_LOAD(a + 8), V_LOAD(a + 16)};
+            vd emax = V_LOAD(a + 24);
+            for (size_t u = u0; u < u1; ++u) {
+                if (keep && !keep[u])
+                    continue;
+                const int split = U[u].s == q->own_seg;
+                W->blocks += U[u].b1 - U[u].b0;
+                for (size_t b = U[u].b0; b < U[u].b1; ++b)
+                    KNAME(block)(P, q, b, split, va, vshift, vown, &emax, acc, lwtmp);
+            }
+            V_STORE(a, acc[0]);
+            V_STORE(a + 8, acc[1]);
+            V_STORE(a + 16, acc[2]);
+            V_STORE(a + 24, emax);
+        }
+    }
+    for (size_t i = 0; i < nq; ++i) {
+        const double *lane = W->acc + 32 * i;
+        for (int c = 0; c < 3; ++c, lane += 8)
+            out[3 * i + c] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
+                             ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+        double m = lane[0];
+        for (int l = 1; l < 8; ++l)
+            m = lane[l] > m ? lane[l] : m;
+        emax_out[i] = m;
+    }
 }
 
 #undef KATTR

@@ -78,8 +78,10 @@ typedef struct {
     uint32_t draws;
     int with_y;
     size_t per_chunk;
+    const size_t *ord; /* the rows in packed order */
     double *scr;
     size_t stride;
+    gcent__pk_work *work; /* per worker */
     double *mean[3], *m2[3]; /* log R^T, log(R^T/R^X), log(R^T/R^Y) per row */
 } mi_job;
 
@@ -111,6 +113,36 @@ static void mi_terms_logspace(const gcent__mix *mx, const layout *L, int with_y,
     }
 }
 
+/* The batch's sums, then each query's three summands into its row's
+ * Welford accumulators (a row's draws arrive in order r = 0, 1, ...). */
+static void mi_flush(mi_job *jb, gcent__pk_work *W, double *buf, const gcent__query *Q,
+                     const size_t *row, const uint32_t *draw, size_t nq)
+{
+    double S3[3 * GCENT__PK_QB], E[GCENT__PK_QB];
+    gcent__pack_sums_batch(jb->P, Q, nq, S3, E, W);
+    for (size_t b = 0; b < nq; ++b) {
+        const size_t p = row[b];
+        const double *S = S3 + 3 * b;
+        double v[3];
+        if (E[b] > GCENT__PK_EMAX) {
+            mi_terms_logspace(jb->mx, jb->L, jb->with_y, p, Q[b].q, Q[b].shift, buf, v);
+        } else {
+            v[0] = log1p((S[0] + S[1]) + S[2]);
+            v[1] = log1p((S[1] + S[2]) / (1.0 + S[0]));
+            v[2] = jb->with_y ? log1p(S[2] / ((1.0 + S[0]) + S[1])) : 0.0;
+        }
+        for (int t = 0; t < 3; ++t) { /* Welford */
+            if (draw[b] == 0)
+                jb->mean[t][p] = jb->m2[t][p] = 0.0;
+            double delta = v[t] - jb->mean[t][p];
+            jb->mean[t][p] += delta / (double)(draw[b] + 1);
+            jb->m2[t][p] += delta * (v[t] - jb->mean[t][p]);
+        }
+    }
+}
+
+/* Rows ord[c * per_chunk ..] in packed order, so that a batch's queries lie
+ * close together; the results do not depend on the batches. */
 static int mi_chunk(void *arg, size_t chunk, size_t worker)
 {
     mi_job *jb = arg;
@@ -119,44 +151,39 @@ static int mi_chunk(void *arg, size_t chunk, size_t worker)
     const layout *L = jb->L;
     const size_t d = mx->d, n = mx->n, k = L->k;
     double *buf = jb->scr + worker * jb->stride;
-    double *q = buf + GCENT__MIX_BLOCK;
-    double *z = q + d;
-    size_t p0 = chunk * jb->per_chunk;
-    size_t p1 = p0 + jb->per_chunk < n ? p0 + jb->per_chunk : n;
-    for (size_t p = p0; p < p1; ++p) {
-        size_t a = p / k;
-        double mean[3] = {0, 0, 0}, m2[3] = {0, 0, 0};
+    double *z = buf + GCENT__MIX_BLOCK;
+    double *qs = z + d; /* a batch of queries */
+    gcent__query Q[GCENT__PK_QB];
+    size_t row[GCENT__PK_QB];
+    uint32_t draw[GCENT__PK_QB];
+    size_t nq = 0, qb = gcent__pk_qb(d);
+    size_t t0 = chunk * jb->per_chunk;
+    size_t t1 = t0 + jb->per_chunk < n ? t0 + jb->per_chunk : n;
+    for (size_t t = t0; t < t1; ++t) {
+        const size_t p = jb->ord[t], a = p / k;
         for (uint32_t r = 0; r < jb->draws; ++r) {
+            double *q = qs + nq * d;
             gcent__noise_vector(jb->seed, GCENT__STREAM_ENTROPY_MC, L->rows[p], r, d, z);
             double z2 = 0.0;
-            for (size_t t = 0; t < d; ++t) {
-                q[t] = mx->ut[t * n + p] + z[t];
-                z2 += z[t] * z[t];
+            for (size_t c = 0; c < d; ++c) {
+                q[c] = mx->ut[c * n + p] + z[c];
+                z2 += z[c] * z[c];
             }
-            const double shift = mx->logw[p] - 0.5 * z2;
             /* slot 0: own input but the self term (the implicit 1), 1: own
              * class, other inputs, 2: other classes */
-            gcent__query Q = {q, 0.5, shift, P->pos[p], -INFINITY,
-                              jb->with_y ? L->in_cls[a] : 0, (double)a, NULL, NULL};
-            double S[3], v[3];
-            if (gcent__pack_sums(P, &Q, S) > GCENT__PK_EMAX) {
-                mi_terms_logspace(mx, L, jb->with_y, p, q, shift, buf, v);
-            } else {
-                v[0] = log1p((S[0] + S[1]) + S[2]);
-                v[1] = log1p((S[1] + S[2]) / (1.0 + S[0]));
-                v[2] = jb->with_y ? log1p(S[2] / ((1.0 + S[0]) + S[1])) : 0.0;
+            gcent__query qq = {q, 0.5, mx->logw[p] - 0.5 * z2, P->pos[p], -INFINITY,
+                               jb->with_y ? L->in_cls[a] : 0, (double)a, NULL, NULL};
+            Q[nq] = qq;
+            row[nq] = p;
+            draw[nq] = r;
+            if (++nq == qb) {
+                mi_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
+                nq = 0;
             }
-            for (int t = 0; t < 3; ++t) { /* Welford */
-                double delta = v[t] - mean[t];
-                mean[t] += delta / (double)(r + 1);
-                m2[t] += delta * (v[t] - mean[t]);
-            }
-        }
-        for (int t = 0; t < 3; ++t) {
-            jb->mean[t][p] = mean[t];
-            jb->m2[t][p] = m2[t];
         }
     }
+    if (nq > 0)
+        mi_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
     return GCENT_OK;
 }
 
@@ -213,6 +240,19 @@ static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with
     gcent__free(segf);
     gcent__free(grp);
     jb.P = &P;
+    size_t *ord = NULL;
+    if (st == GCENT_OK) {
+        ord = gcent__malloc(n * sizeof(size_t));
+        size_t *cnt = gcent__malloc((P.npad + 1) * sizeof(size_t));
+        if (ord && cnt)
+            gcent__packed_order(&P, n, ord, cnt);
+        else
+            st = GCENT_ENOMEM;
+        gcent__free(cnt);
+        jb.ord = ord;
+    }
+    if (st == GCENT_OK && (jb.work = gcent__pk_works(&P, nworkers)) == NULL)
+        st = GCENT_ENOMEM;
     if (st == GCENT_OK)
         st = gcent__parallel(&p, nchunks, nworkers, mi_chunk, &jb);
     if (st == GCENT_OK)
@@ -227,6 +267,8 @@ static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with
         gcent__free(jb.m2[t]);
     }
     gcent__free(jb.scr);
+    gcent__free(ord);
+    gcent__pk_works_free(jb.work, nworkers);
     gcent__pack_free(&P);
     return st;
 }

@@ -189,6 +189,84 @@ START_TEST(test_pack_isa_identical)
 }
 END_TEST
 
+/* The batch kernel gives, query by query, the bits of the single-query
+ * kernel (sums and largest exponent) on every instruction set: dense,
+ * pruned and merged packs, with segments and groups, batches of every size
+ * up to GCENT__PK_QB in any order (the pruning test is per query whatever
+ * else is in the batch), queries far from every centre, two values of a in
+ * one batch, and exponents above GCENT__PK_EMAX (the log-space fallback's
+ * trigger). */
+START_TEST(test_pack_batch_identical)
+{
+    const int top = gcent__pack_isa();
+    static const struct { size_t n, d; int clusters; double spread; size_t nseg; } sets[] = {
+        {300, 1, 0, 0.0, 1},  {500, 2, 6, 0.05, 2}, {640, 5, 0, 0.0, 3},
+        {800, 10, 12, 0.02, 2}, {700, 12, 0, 0.0, 1}, {600, 4, 5, 0.0, 1}, /* duplicates */
+    };
+    for (size_t t = 0; t < sizeof sets / sizeof sets[0]; ++t)
+        for (int mode = 0; mode < 3; ++mode) { /* dense, pruned, pruned without groups */
+            const size_t n = sets[t].n, d = sets[t].d;
+            fixture f;
+            fixture_init(&f, n, d, sets[t].clusters, sets[t].spread, 300 + t, sets[t].nseg, 3);
+            gcent__pack P;
+            ck_assert_int_eq(
+                gcent__pack_init(&P, &f.m, mode == 2 ? NULL : f.segf, mode == 2 ? 0 : f.nseg,
+                                 mode == 2 ? NULL : f.grp, mode ? 1e-12 : 0.0, 1),
+                GCENT_OK);
+            if (mode == 2 && sets[t].spread == 0.0 && sets[t].clusters > 0)
+                ck_assert_ptr_nonnull(P.self_lw); /* merged duplicates */
+            gcent__pk_work W;
+            ck_assert_int_eq(gcent__pk_work_init(&W, &P), GCENT_OK);
+            const size_t nq = n / 2;
+            double *qs = malloc(nq * d * sizeof *qs);
+            gcent__query *Q = malloc(nq * sizeof *Q);
+            double *S = malloc(3 * nq * sizeof *S), *E = malloc(nq * sizeof *E);
+            ck_assert(qs && Q && S && E);
+            uint64_t st = 41 + t;
+            for (size_t j = 0; j < nq; ++j) {
+                size_t i = (size_t)(gt_lcg01(&st) * n);
+                make_query(&f, &P, i, &st, qs + j * d, &Q[j], 3);
+                if (mode == 2) {
+                    Q[j].own_seg = SIZE_MAX;
+                    Q[j].skip_lw = P.self_lw ? P.self_lw[i] : -INFINITY;
+                }
+                if (j % 17 == 5) /* far from everything */
+                    qs[j * d] += 40.0;
+                if (j % 11 == 3) /* another a in the same batch */
+                    Q[j].a = 0.125;
+                if (j % 23 == 7) /* exponents above GCENT__PK_EMAX */
+                    Q[j].shift -= 700.0;
+            }
+            for (int isa = 0; isa <= top; ++isa) {
+                uint64_t bs = 5 + (uint64_t)isa;
+                for (size_t j0 = 0; j0 < nq;) {
+                    size_t len = 1 + (size_t)(gt_lcg01(&bs) * GCENT__PK_QB);
+                    len = len < nq - j0 ? len : nq - j0;
+                    ck_assert_int_eq(
+                        gcent__pack_sums_batch_isa(isa, &P, Q + j0, len, S + 3 * j0, E + j0, &W),
+                        0);
+                    j0 += len;
+                }
+                for (size_t j = 0; j < nq; ++j) {
+                    double S1[3];
+                    double e1 = gcent__pack_sums_isa(0, &P, &Q[j], S1);
+                    ck_assert_msg(memcmp(S1, S + 3 * j, sizeof S1) == 0 && e1 == E[j],
+                                  "set %zu mode %d isa %d query %zu: batch differs", t, mode,
+                                  isa, j);
+                }
+            }
+            ck_assert_int_eq(gcent__pack_sums_batch_isa(top + 1, &P, Q, 1, S, E, &W), -1);
+            free(qs);
+            free(Q);
+            free(S);
+            free(E);
+            gcent__pk_work_free(&W);
+            gcent__pack_free(&P);
+            fixture_free(&f);
+        }
+}
+END_TEST
+
 /* The pruning bound: pruned sums are never above the dense ones and below
  * them by at most tol in all; the three log quantities of gcent_mi_layer
  * move by at most tol. On clustered data most blocks are skipped. */
@@ -259,13 +337,13 @@ START_TEST(test_prune_bound)
 }
 END_TEST
 
-/* The automatic choice: pruning is dropped where it cannot pay (spread-out
- * data in the plane: most blocks are within reach of every query) and kept
- * on tight clusters; either way the pack is valid. */
+/* The automatic choice: pruning is dropped where it cannot pay (4096
+ * centres in a square of side 6 beta: every block is within reach of every
+ * query) and kept on tight clusters; either way the pack is valid. */
 START_TEST(test_prune_auto_choice)
 {
     fixture f;
-    fixture_init(&f, 4096, 2, 0, 0.0, 5, 1, 1);
+    fixture_init(&f, 4096, 2, 1, 0.3, 5, 1, 1);
     gcent__pack P;
     ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
     ck_assert_ptr_null(P.node);
@@ -422,6 +500,7 @@ Suite *suite_prune(void)
     TCase *tc = gt_tcase(s, "kernel", 60);
     tcase_add_test(tc, test_pack_dense_vs_reference);
     tcase_add_test(tc, test_pack_isa_identical);
+    tcase_add_test(tc, test_pack_batch_identical);
     tcase_add_test(tc, test_pack_overflow_fallback);
     tc = gt_tcase(s, "bound", 120);
     tcase_add_test(tc, test_prune_bound);

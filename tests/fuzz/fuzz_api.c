@@ -572,7 +572,9 @@ static int checked_call(state *S, rerun_fn fn, call_args *a, const samples *smp,
     memset(sentinel, 0xA5, sizeof sentinel);
     memcpy(out, sentinel, nbytes);
     /* exception flags: all raised before the call (none may be cleared) or
-     * none (calls may raise flags, e.g. FE_INVALID in discarded vector lanes) */
+     * none (a successful call may then raise FE_INEXACT or FE_UNDERFLOW, never
+     * FE_INVALID, FE_DIVBYZERO or FE_OVERFLOW: docs/robustness.md section 7;
+     * checked on the calling thread, which runs part of every parallel call) */
     uint8_t cfg = u8(&S->r); /* bit 0: raise all flags first; bit 1: rerun */
     int raise_all = cfg & 1;
     fp_ctl fp;
@@ -589,6 +591,10 @@ static int checked_call(state *S, rerun_fn fn, call_args *a, const samples *smp,
     if (raise_all && flags_kept())
         FZ_CHECK(flags == FE_ALL_EXCEPT, "%s cleared exception flags %#x", what,
                  (unsigned)(FE_ALL_EXCEPT & ~flags));
+    if (!raise_all && flags_kept() && st == GCENT_OK)
+        FZ_CHECK((flags & (FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW)) == 0,
+                 "%s succeeded but raised exception flags %#x", what,
+                 (unsigned)(flags & (FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW)));
     check_status(st, what);
     check_message(S->ctx, st, what);
     check_cancel(S, st, what);
