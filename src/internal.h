@@ -248,6 +248,10 @@ typedef struct gcent__pack {
     double *lw;         /* npad: log w (-inf for padding) */
     double *grp;        /* npad: group (input) id, -1 for padding; NULL: none */
     size_t *pos;        /* n: packed position of mixture centre i */
+    /* With exact duplicates merged (entropy with pruning): the log of the
+     * weight the query of centre i keeps at its packed position (its
+     * duplicates' weight; -inf for none); NULL when nothing was merged. */
+    double *self_lw;
     size_t nseg;
     size_t *seg;        /* nseg + 1: first block of each segment, then nblk */
     size_t nblk;
@@ -276,7 +280,10 @@ typedef struct gcent__pack {
  * dense computation. Pruning is kept only where it pays: a fixed sample of
  * queries (centres with their typical noise) must skip most of the blocks
  * (see kernel.c); otherwise the pack is dense. The choice is a function of
- * the data alone. force = 1 keeps pruning regardless (tests). The centres of each segment are in k-d order either
+ * the data alone. force = 1 keeps pruning regardless (tests). With
+ * pruning, one segment and no groups, exact duplicate centres are merged
+ * into one of summed weight (see self_lw). P->n is the number of packed
+ * (distinct) centres; pos has m->n entries. The centres of each segment are in k-d order either
  * way, so that the centres of a vector are close together. Returns GCENT_OK, GCENT_ENOMEM or
  * GCENT_ERANGE; no message. */
 GCENT__HIDDEN int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first,
@@ -334,7 +341,8 @@ static inline double gcent__pack_logratio(const gcent__pack *P, const gcent__mix
                                           const double *q, double a, double shift,
                                           size_t i, double *buf)
 {
-    gcent__query Q = {q, a, shift, P->pos[i], -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
+    gcent__query Q = {q, a, shift, P->pos[i], P->self_lw ? P->self_lw[i] : -INFINITY,
+                      SIZE_MAX, -1.0, NULL, NULL};
     double s[3];
     if (gcent__pack_sums(P, &Q, s) > GCENT__PK_EMAX)
         return gcent__mix_logratio(m, q, a, shift, i, buf);

@@ -344,6 +344,7 @@ void gcent__pack_free(gcent__pack *P)
     gcent__free(P->node);
     gcent__free(P->box);
     gcent__free(P->seg_root);
+    gcent__free(P->self_lw);
     memset(P, 0, sizeof *P);
 }
 
@@ -468,8 +469,8 @@ static int prune_pays(const gcent__pack *P, const gcent__mix *m)
            0.4 * (double)ns * (double)P->nblk;
 }
 
-int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first, size_t nseg,
-                     const size_t *group, double tol, int force)
+static int pack_build(gcent__pack *P, const gcent__mix *m, const size_t *seg_first,
+                      size_t nseg, const size_t *group, double tol, int force)
 {
     memset(P, 0, sizeof *P);
     const size_t n = m->n, d = m->d, B = GCENT__PK_BLK;
@@ -567,4 +568,131 @@ int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_firs
         P->nnode = 0;
     }
     return GCENT_OK;
+}
+
+/* Rows of m in lexicographic order of their coordinates (ties by index). */
+typedef struct {
+    const gcent__mix *m;
+} lex_ctx;
+
+static int lex_cmp_r(const void *pa, const void *pb, void *arg)
+{
+    const gcent__mix *m = ((const lex_ctx *)arg)->m;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    for (size_t k = 0; k < m->d; ++k) {
+        double x = m->ut[k * m->n + a], y = m->ut[k * m->n + b];
+        if (x < y)
+            return -1;
+        if (x > y)
+            return 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+/* A merge sort (qsort has no context argument in C11). */
+static void lex_sort(size_t *v, size_t *tmp, size_t n, const lex_ctx *c)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    lex_sort(v, tmp, h, c);
+    lex_sort(v + h, tmp, n - h, c);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = lex_cmp_r(&v[j], &v[i], (void *)c) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first, size_t nseg,
+                     const size_t *group, double tol, int force)
+{
+    memset(P, 0, sizeof *P);
+    /* Exact duplicates are merged only with pruning on, one segment and no
+     * groups (gcent_entropy, gcent_entropy_bounds): the merged centre has
+     * the summed weight, and a query from one of its rows leaves out its own
+     * weight only (self_lw). */
+    if (!(tol > 0.0) || group != NULL || (seg_first != NULL && nseg != 1) || m->n < 2)
+        return pack_build(P, m, seg_first, nseg, group, tol, force);
+    const size_t n = m->n, d = m->d;
+    size_t *ord = gcent__malloc(n * sizeof(size_t));
+    size_t *tmp = gcent__malloc(n * sizeof(size_t));
+    if (ord == NULL || tmp == NULL) {
+        gcent__free(ord);
+        gcent__free(tmp);
+        return GCENT_ENOMEM;
+    }
+    for (size_t i = 0; i < n; ++i)
+        ord[i] = i;
+    lex_ctx c = {m};
+    lex_sort(ord, tmp, n, &c);
+    /* tmp[i] = unique index of row i */
+    size_t nu = 0;
+    for (size_t r = 0; r < n; ++r) {
+        if (r > 0) {
+            size_t a = ord[r - 1], b = ord[r];
+            int same = 1;
+            for (size_t k = 0; k < d && same; ++k)
+                same = m->ut[k * n + a] == m->ut[k * n + b];
+            nu += !same;
+        }
+        tmp[ord[r]] = nu;
+    }
+    ++nu;
+    if (nu == n) { /* no duplicates */
+        gcent__free(ord);
+        gcent__free(tmp);
+        return pack_build(P, m, NULL, 0, NULL, tol, force);
+    }
+    gcent__mix um;
+    memset(&um, 0, sizeof um);
+    um.n = nu;
+    um.d = d;
+    int ovf = 0;
+    um.ut = gcent__malloc(gcent__mul(gcent__mul(nu, d, &ovf), sizeof(double), &ovf));
+    um.logw = gcent__malloc(nu * sizeof(double));
+    um.w = gcent__calloc(nu, sizeof(double));
+    double *self_lw = gcent__malloc(n * sizeof(double));
+    int st = (!ovf && um.ut && um.logw && um.w && self_lw) ? GCENT_OK : GCENT_ENOMEM;
+    if (st == GCENT_OK) {
+        /* summed weights in row order (a fixed order) */
+        for (size_t i = 0; i < n; ++i) {
+            size_t g = tmp[i];
+            um.w[g] += m->w[i];
+            for (size_t k = 0; k < d; ++k)
+                um.ut[k * nu + g] = m->ut[k * n + i];
+        }
+        for (size_t g = 0; g < nu; ++g)
+            um.logw[g] = log(um.w[g]);
+        for (size_t i = 0; i < n; ++i) {
+            double rest = um.w[tmp[i]] - m->w[i];
+            self_lw[i] = rest > 0.0 ? log(rest) : -INFINITY;
+        }
+        st = pack_build(P, &um, NULL, 0, NULL, tol, force);
+    }
+    if (st == GCENT_OK) {
+        /* positions of the caller's rows: their merged centre */
+        size_t *pos = gcent__malloc(n * sizeof(size_t));
+        if (pos == NULL) {
+            st = GCENT_ENOMEM;
+            gcent__pack_free(P);
+        } else {
+            for (size_t i = 0; i < n; ++i)
+                pos[i] = P->pos[tmp[i]];
+            gcent__free(P->pos);
+            P->pos = pos;
+            P->self_lw = self_lw;
+            self_lw = NULL;
+        }
+    }
+    gcent__free(um.ut);
+    gcent__free(um.logw);
+    gcent__free(um.w);
+    gcent__free(self_lw);
+    gcent__free(ord);
+    gcent__free(tmp);
+    return st;
 }

@@ -94,12 +94,15 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
         *y0 = *y1 = V_SET1(0.0);
         return;
     }
-    /* no clamping: lanes below the flush level (-inf for padding, or below
-     * -708 where the scale wraps) are masked to +0 whatever vexp made of
-     * them, and above 708 (the scale overflows) the caller redoes the query
-     * in log space anyway (emax > GCENT__PK_EMAX) */
-    *y0 = V_KEEP_GE(e0, lo, KNAME(vexp)(e0));
-    *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(e1));
+    /* The exponents are clamped into [flush, GCENT__PK_EMAX] before the
+     * exponential, although lanes outside are discarded (masked to +0 below
+     * the flush level, redone in log space above): -inf (padding) or huge
+     * arguments would raise FE_INVALID / FE_OVERFLOW on valid input, which
+     * a caller trapping floating-point exceptions must never see. */
+    const vd top = V_SET1(GCENT__PK_EMAX);
+    vd x0 = V_MIN(V_MAX(e0, lo), top), x1 = V_MIN(V_MAX(e1, lo), top);
+    *y0 = V_KEEP_GE(e0, lo, KNAME(vexp)(x0));
+    *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(x1));
 }
 
 /* Squared distance from q (padded with zeros to dp = a multiple of 8

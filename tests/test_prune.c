@@ -279,6 +279,59 @@ START_TEST(test_prune_auto_choice)
 }
 END_TEST
 
+/* Exact duplicates (as saturated units give) are merged into one centre of
+ * summed weight when pruning is on: the same estimate as the dense pass
+ * over every row, to rounding, with and without weights; the pack holds the
+ * distinct rows only. */
+START_TEST(test_prune_duplicates_merged)
+{
+    const size_t n = 2000, d = 3, distinct = 37;
+    double *s = malloc(n * d * sizeof *s), *w = malloc(n * sizeof *w);
+    double *pts = make_data(distinct, d, 0, 0.0, 8);
+    uint64_t st = 99;
+    for (size_t i = 0; i < n; ++i) {
+        size_t p = (size_t)(gt_lcg01(&st) * distinct);
+        if (i < distinct)
+            p = i; /* every point at least once */
+        memcpy(s + i * d, pts + p * d, d * sizeof *s);
+        w[i] = 0.5 + gt_lcg01(&st);
+    }
+    gt_ksum tot = {0.0, 0.0};
+    for (size_t i = 0; i < n; ++i)
+        gt_kadd(&tot, w[i]);
+    for (size_t i = 0; i < n; ++i)
+        w[i] /= tot.s + tot.c;
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 3, 5);
+    gcent__mix m;
+    ck_assert_int_eq(gcent__mix_init(ctx, &m, s, n, d, d, NULL, 0.1), GCENT_OK);
+    gcent__pack P;
+    ck_assert_int_eq(gcent__pack_init(&P, &m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_uint_eq(P.n, distinct);
+    ck_assert_ptr_nonnull(P.self_lw);
+    gcent__pack_free(&P);
+    gcent__mix_free(&m);
+    for (int weighted = 0; weighted < 2; ++weighted) {
+        const double *wp = weighted ? w : NULL;
+        gcent_estimate a, b;
+        double la, ha, lb, hb;
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, GCENT_PRUNE_ON), GCENT_OK);
+        ck_assert_int_eq(gcent_entropy(ctx, s, n, d, d, wp, 0.1, &a), GCENT_OK);
+        ck_assert_int_eq(gcent_entropy_bounds(ctx, s, n, d, d, wp, 0.1, &la, &ha), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, GCENT_PRUNE_OFF), GCENT_OK);
+        ck_assert_int_eq(gcent_entropy(ctx, s, n, d, d, wp, 0.1, &b), GCENT_OK);
+        ck_assert_int_eq(gcent_entropy_bounds(ctx, s, n, d, d, wp, 0.1, &lb, &hb), GCENT_OK);
+        ck_assert_msg(fabs(a.value - b.value) <= 2e-12, "h merged %.17g dense %.17g", a.value,
+                      b.value);
+        ck_assert(fabs(a.se - b.se) <= 1e-9 * b.se + 1e-15);
+        ck_assert(fabs(la - lb) <= 2e-12 && fabs(ha - hb) <= 2e-12);
+    }
+    gcent_ctx_free(ctx);
+    free(pts);
+    free(s);
+    free(w);
+}
+END_TEST
+
 /* The public functions: pruning on (several tolerances) against off, same
  * seed, so the same draws: every result within the tolerance; and pruned
  * results are bit-identical over thread counts. */
@@ -373,6 +426,7 @@ Suite *suite_prune(void)
     tc = gt_tcase(s, "bound", 120);
     tcase_add_test(tc, test_prune_bound);
     tcase_add_test(tc, test_prune_auto_choice);
+    tcase_add_test(tc, test_prune_duplicates_merged);
     tcase_add_test(tc, test_prune_public);
     return s;
 }
