@@ -28,7 +28,8 @@
  *     value leaves the option as it was, gcent_ctx_get reads back;
  *   - the caller's floating-point control state (rounding mode, x87 control
  *     word, MXCSR control bits) is the same after every call; exception
- *     flags the caller had raised stay raised;
+ *     flags the caller had raised stay raised; a successful call raises no
+ *     FE_INVALID, FE_DIVBYZERO or FE_OVERFLOW in the calling thread;
  *   - after everything, errors included, the context computes the same bits
  *     as a fresh context with the same options.
  *
@@ -571,8 +572,9 @@ static int checked_call(state *S, rerun_fn fn, call_args *a, const samples *smp,
     FZ_CHECK(nbytes <= sizeof sentinel, "nbytes");
     memset(sentinel, 0xA5, sizeof sentinel);
     memcpy(out, sentinel, nbytes);
-    /* exception flags: all raised before the call (none may be cleared) or
-     * none (calls may raise flags, e.g. FE_INVALID in discarded vector lanes) */
+    /* exception flags: either all raised before the call (none may be
+     * cleared), or none (a successful call raises no FE_INVALID,
+     * FE_DIVBYZERO or FE_OVERFLOW in the calling thread) */
     uint8_t cfg = u8(&S->r); /* bit 0: raise all flags first; bit 1: rerun */
     int raise_all = cfg & 1;
     fp_ctl fp;
@@ -589,6 +591,11 @@ static int checked_call(state *S, rerun_fn fn, call_args *a, const samples *smp,
     if (raise_all && flags_kept())
         FZ_CHECK(flags == FE_ALL_EXCEPT, "%s cleared exception flags %#x", what,
                  (unsigned)(FE_ALL_EXCEPT & ~flags));
+    else if (!raise_all && st == GCENT_OK)
+        FZ_CHECK((flags & (FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW)) == 0,
+                 "%s succeeded but raised%s%s%s", what, flags & FE_INVALID ? " FE_INVALID" : "",
+                 flags & FE_DIVBYZERO ? " FE_DIVBYZERO" : "",
+                 flags & FE_OVERFLOW ? " FE_OVERFLOW" : "");
     check_status(st, what);
     check_message(S->ctx, st, what);
     check_cancel(S, st, what);
