@@ -258,8 +258,9 @@ check-valgrind: $(TEST_BIN) $(FUZZ_REPLAY) build/valgrind/kernel-bits build/valg
 
 # Line and branch coverage of src/*.c with gcov alone (no lcov/gcovr): the
 # library from source with --coverage -O0, one object per source file under
-# build/coverage/obj (where its .gcno/.gcda go), linked into the suite and
-# into the allocation-failure binary. Both share those objects -- built with
+# build/coverage/obj (where its .gcno/.gcda go), linked into the suite, into
+# the allocation-failure binary and into the fuzz replay drivers (the corpora
+# make check replays). All share those objects -- built with
 # -DGCENT_TEST_ALLOC_HOOK, whose counter never fails an allocation unless a
 # test asks it to -- so their counts add up in the same .gcda files. The test
 # sources are not instrumented (libgcov only at link). GCENT_NO_CLONES: one
@@ -290,13 +291,20 @@ $(COV_DIR)/alloc-fail: $(COV_OBJS) tests/alloc/alloc_fail.c
 	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ tests/alloc/alloc_fail.c $(COV_OBJS) \
 	    $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
 
-coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail
+# The fuzz corpora that make check replays count too.
+$(COV_DIR)/replay-%: $(COV_OBJS) tests/fuzz/fuzz_%.c tests/fuzz/replay.c examples/npy.h
+	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -Iexamples -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c \
+	    $(COV_OBJS) $(LDFLAGS) -lgcov $(LIB_LIBS)
+
+coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail $(addprefix $(COV_DIR)/replay-,$(FUZZ_TARGETS))
 	@rm -f $(COV_DIR)/obj/*.gcda
 	@rm -rf $(COV_DIR)/gcov && mkdir -p $(COV_DIR)/gcov
 	@st=0; \
 	echo "== $(COV_DIR)/gcent-tests"; \
 	CK_TIMEOUT_MULTIPLIER=$(CK_TIMEOUT_MULTIPLIER) $(COV_DIR)/gcent-tests || st=1; \
 	echo "== $(COV_DIR)/alloc-fail"; $(COV_DIR)/alloc-fail || st=1; \
+	$(foreach t,$(FUZZ_TARGETS),echo "== $(COV_DIR)/replay-$(t)"; \
+	    $(COV_DIR)/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) || st=1;) \
 	cd $(COV_DIR)/gcov && \
 	for s in $(SRCS); do gcov -b -c -o ../obj $(CURDIR)/$$s; done > gcov.log 2>&1; \
 	echo; \

@@ -28,7 +28,8 @@
  *     value leaves the option as it was, gcent_ctx_get reads back;
  *   - the caller's floating-point control state (rounding mode, x87 control
  *     word, MXCSR control bits) is the same after every call; exception
- *     flags the caller had raised stay raised;
+ *     flags the caller had raised stay raised; a successful call raises no
+ *     FE_INVALID, FE_DIVBYZERO or FE_OVERFLOW in the calling thread;
  *   - after everything, errors included, the context computes the same bits
  *     as a fresh context with the same options.
  *
