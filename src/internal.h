@@ -289,6 +289,17 @@ typedef struct gcent__pack {
 GCENT__HIDDEN int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first,
                                    size_t nseg, const size_t *group, double tol, int force);
 GCENT__HIDDEN void gcent__pack_free(gcent__pack *P);
+/* A k-d split key: a coordinate and the centre number, ordered by
+ * (key, idx), a total order on distinct centres. */
+typedef struct {
+    double key;
+    size_t idx;
+} gcent__kd_key;
+/* Rearranges v[0, len) (distinct by idx) so that v[0, k) holds its k
+ * smallest: quickselect, then a full sort of what is left after `rounds`
+ * partitioning rounds (the k-d build passes 2 log2(len) + 8, so the worst
+ * case is O(len log len)). */
+GCENT__HIDDEN void gcent__kd_select(gcent__kd_key *v, size_t len, size_t k, size_t rounds);
 /* Index in P->u of coordinate k of packed centre j: each block's 16 x d
  * coordinates are contiguous, coordinate-major within the block, so a block
  * is read as one sequential stream. */

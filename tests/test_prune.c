@@ -494,6 +494,145 @@ START_TEST(test_pack_overflow_fallback)
 }
 END_TEST
 
+/* The selection behind the k-d build: v[0, k) holds exactly the k smallest
+ * (key, idx) pairs and nothing is lost, on orders that are hard for a
+ * quickselect, with the round budget the build uses and with budgets so
+ * small that the full-sort fallback finishes the job. */
+static int key_cmp(const void *pa, const void *pb)
+{
+    const gcent__kd_key *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+START_TEST(test_kd_select)
+{
+    const size_t lens[] = {1, 2, 16, 17, 33, 100, 1000, 4099};
+    uint64_t st = 77;
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; ++li) {
+        size_t len = lens[li];
+        gcent__kd_key *v = malloc(len * sizeof *v), *ref = malloc(len * sizeof *ref);
+        ck_assert(v && ref);
+        for (int pattern = 0; pattern < 6; ++pattern)
+            for (int budget = 0; budget < 4; ++budget) {
+                for (size_t i = 0; i < len; ++i) {
+                    double x;
+                    switch (pattern) {
+                    case 0: x = gt_lcg01(&st); break;                           /* random */
+                    case 1: x = (double)i; break;                               /* sorted */
+                    case 2: x = (double)(len - i); break;                       /* reversed */
+                    case 3: x = (double)(i < len / 2 ? i : len - i); break;     /* organ pipe */
+                    case 4: x = (double)(int)(3.0 * gt_lcg01(&st)); break;      /* 3 values */
+                    default: x = 0.5; break;                                    /* all equal */
+                    }
+                    v[i].key = x;
+                    v[i].idx = (i * 7919u) % len; /* distinct, scrambled */
+                }
+                memcpy(ref, v, len * sizeof *v);
+                qsort(ref, len, sizeof *ref, key_cmp);
+                size_t k = (size_t)(gt_lcg01(&st) * (double)(len + 1));
+                size_t rounds = budget == 3 ? 100 : (size_t)budget;
+                gcent__kd_select(v, len, k, rounds);
+                /* the first k sorted equal the k smallest; so do the rest */
+                qsort(v, k, sizeof *v, key_cmp);
+                qsort(v + k, len - k, sizeof *v, key_cmp);
+                for (size_t i = 0; i < len; ++i)
+                    ck_assert_msg(v[i].key == ref[i].key && v[i].idx == ref[i].idx,
+                                  "len %zu pattern %d rounds %zu k %zu: position %zu", len,
+                                  pattern, rounds, k, i);
+            }
+        free(v);
+        free(ref);
+    }
+}
+END_TEST
+
+/* The packed order against its definition, computed here by a full sort at
+ * every node: split at a multiple of 256 (ranges above 512) or of 16 from
+ * the start along the coordinate of widest spread, (coordinate, centre
+ * number) order, nodes whose centres are all equal left as they are. */
+static void ref_kd(const gcent__mix *m, size_t *idx, size_t lo, size_t hi)
+{
+    const size_t B = GCENT__PK_BLK, len = hi - lo;
+    if (len <= B)
+        return;
+    size_t best = 0;
+    double wbest = -1.0;
+    for (size_t k = 0; k < m->d; ++k) {
+        double x0 = INFINITY, x1 = -INFINITY;
+        for (size_t p = lo; p < hi; ++p) {
+            double x = m->ut[k * m->n + idx[p]];
+            x0 = fmin(x0, x);
+            x1 = fmax(x1, x);
+        }
+        if (x1 - x0 > wbest) {
+            wbest = x1 - x0;
+            best = k;
+        }
+    }
+    if (!(wbest > 0.0))
+        return;
+    gcent__kd_key *t = malloc(len * sizeof *t);
+    ck_assert_ptr_nonnull(t);
+    for (size_t p = lo; p < hi; ++p) {
+        t[p - lo].key = m->ut[best * m->n + idx[p]];
+        t[p - lo].idx = idx[p];
+    }
+    qsort(t, len, sizeof *t, key_cmp);
+    for (size_t p = lo; p < hi; ++p)
+        idx[p] = t[p - lo].idx;
+    free(t);
+    size_t unit = len > 512 ? 256 : B;
+    size_t half = (len / 2 + unit - 1) / unit * unit;
+    if (half >= len)
+        half = (len / 2 + B - 1) / B * B;
+    ref_kd(m, idx, lo, lo + half);
+    ref_kd(m, idx, lo + half, hi);
+}
+
+START_TEST(test_kd_order_reference)
+{
+    const struct {
+        size_t n, d;
+        int clusters;
+        double spread;
+        size_t nseg;
+    } cases[] = {{7, 3, 0, 0.0, 1},    {100, 2, 0, 0.0, 1},   {1000, 5, 0, 0.0, 3},
+                 {1500, 7, 4, 0.0, 2}, {1333, 3, 6, 0.05, 1}, {4100, 12, 0, 0.0, 1},
+                 {600, 2, 3, 0.0, 5}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
+        fixture f;
+        fixture_init(&f, cases[c].n, cases[c].d, cases[c].clusters, cases[c].spread,
+                     100 + c, cases[c].nseg, 4);
+        if (c == 6) /* coarse ties: many equal keys, ordered by centre number */
+            for (size_t i = 0; i < f.n * f.d; ++i)
+                f.m.ut[i] = floor(4.0 * f.m.ut[i]) / 4.0;
+        size_t *idx = malloc(f.n * sizeof *idx);
+        ck_assert_ptr_nonnull(idx);
+        for (size_t i = 0; i < f.n; ++i)
+            idx[i] = i;
+        for (size_t s = 0; s < f.nseg; ++s)
+            ref_kd(&f.m, idx, f.segf[s], f.segf[s + 1]);
+        for (int pruned = 0; pruned < 2; ++pruned) {
+            gcent__pack P;
+            /* several segments: no merging, so every centre has its own slot */
+            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
+                                              pruned ? 1e-12 : 0.0, 1),
+                             GCENT_OK);
+            for (size_t s = 0; s < f.nseg; ++s)
+                for (size_t p = f.segf[s]; p < f.segf[s + 1]; ++p)
+                    ck_assert_msg(P.pos[idx[p]] == P.seg[s] * GCENT__PK_BLK + (p - f.segf[s]),
+                                  "case %zu pruned %d: centre %zu at %zu", c, pruned, idx[p],
+                                  P.pos[idx[p]]);
+            gcent__pack_free(&P);
+        }
+        free(idx);
+        fixture_free(&f);
+    }
+}
+END_TEST
+
 Suite *suite_prune(void)
 {
     Suite *s = suite_create("prune");
@@ -502,6 +641,8 @@ Suite *suite_prune(void)
     tcase_add_test(tc, test_pack_isa_identical);
     tcase_add_test(tc, test_pack_batch_identical);
     tcase_add_test(tc, test_pack_overflow_fallback);
+    tcase_add_test(tc, test_kd_select);
+    tcase_add_test(tc, test_kd_order_reference);
     tc = gt_tcase(s, "bound", 120);
     tcase_add_test(tc, test_prune_bound);
     tcase_add_test(tc, test_prune_auto_choice);
