@@ -5,8 +5,10 @@
 #include <string.h>
 #include "internal.h"
 
-/* Target (query, centre) pairs per chunk of parallel work: a few ms. */
-#define GCENT__PAIRS_PER_CHUNK (1u << 21)
+/* Target (query, centre) pairs per chunk of parallel work: about 0.2 ms, so
+ * that calls of a few ms already use every thread (a chunk is at least one
+ * row and is cut into batches of 32 queries). */
+#define GCENT__PAIRS_PER_CHUNK (1u << 18)
 
 /* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs of
  * 12-dimensional work (a pair costs about d + 8 operations, the exp included). */
