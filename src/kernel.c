@@ -695,8 +695,22 @@ static int pack_build(gcent__pack *P, const gcent__mix *m, const size_t *seg_fir
         at = (at + B - 1) / B * B;
     }
     P->seg[nseg] = nblk;
-    for (size_t v = 0; v < P->nnode; ++v)
-        box_of(P, P->node[v].blo * B, P->node[v].bhi * B, P->box + v * 2 * dpad);
+    /* Boxes bottom up: nodes are in pre-order (children after their
+     * parent), a leaf's box from its centres, an inner node's the union of
+     * its children's (min and max are exact: the same box either way). */
+    for (size_t v = P->nnode; v-- > 0;) {
+        const struct gcent__pk_node *nd = &P->node[v];
+        double *bx = P->box + v * 2 * dpad;
+        if (nd->left == SIZE_MAX) {
+            box_of(P, nd->blo * B, nd->bhi * B, bx);
+            continue;
+        }
+        const double *l = P->box + nd->left * 2 * dpad, *r = P->box + nd->right * 2 * dpad;
+        for (size_t k = 0; k < dpad; ++k) {
+            bx[k] = l[k] < r[k] ? l[k] : r[k];
+            bx[dpad + k] = l[dpad + k] > r[dpad + k] ? l[dpad + k] : r[dpad + k];
+        }
+    }
     gcent__free(idx);
     gcent__free(tmp);
     int pays = 1;

@@ -549,7 +549,7 @@ START_TEST(test_kd_select)
 END_TEST
 
 /* The packed order against its definition, computed here by a full sort at
- * every node: split at a multiple of 256 (ranges above 512) or of 16 from
+ * every node (and the tree's boxes against the centres they hold): split at a multiple of 256 (ranges above 512) or of 16 from
  * the start along the coordinate of widest spread, (coordinate, centre
  * number) order, nodes whose centres are all equal left as they are. */
 static void ref_kd(const gcent__mix *m, size_t *idx, size_t lo, size_t hi)
@@ -625,6 +625,23 @@ START_TEST(test_kd_order_reference)
                     ck_assert_msg(P.pos[idx[p]] == P.seg[s] * GCENT__PK_BLK + (p - f.segf[s]),
                                   "case %zu pruned %d: centre %zu at %zu", c, pruned, idx[p],
                                   P.pos[idx[p]]);
+            /* every node's box is the exact box of its real centres */
+            for (size_t v = 0; v < P.nnode; ++v)
+                for (size_t k = 0; k < P.dpad; ++k) {
+                    double lo = INFINITY, hi = -INFINITY;
+                    for (size_t j = P.node[v].blo * GCENT__PK_BLK;
+                         k < f.d && j < P.node[v].bhi * GCENT__PK_BLK; ++j)
+                        if (P.lw[j] != -INFINITY) {
+                            lo = fmin(lo, P.u[gcent__pk_at(&P, j, k)]);
+                            hi = fmax(hi, P.u[gcent__pk_at(&P, j, k)]);
+                        }
+                    if (k >= f.d)
+                        lo = -INFINITY, hi = INFINITY;
+                    ck_assert_msg(P.box[v * 2 * P.dpad + k] == lo &&
+                                      P.box[(v * 2 + 1) * P.dpad + k] == hi,
+                                  "case %zu node %zu coordinate %zu", c, v, k);
+                }
+            ck_assert(pruned == 0 || P.nnode > 0);
             gcent__pack_free(&P);
         }
         free(idx);
