@@ -30,6 +30,14 @@
 #  define GCENT__X86 0
 #endif
 
+/* 2^(j/16), j = 0 .. 15, correctly rounded: the table of the kernel's
+ * exponential (kernel_body.h), the same for every instruction set. */
+static const double gcent__exp2tab[16] __attribute__((aligned(64))) = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+
 /* ---- portable: 8 doubles in an array, fma() ----------------------------------- */
 
 typedef struct {
@@ -90,12 +98,15 @@ static inline int p_any_ge(gcent__v8 e, gcent__v8 t)
         any |= e.v[l] >= t.v[l];
     return any;
 }
-static inline gcent__v8 p_pow2k(gcent__v8 t)
+/* The bits of t (1.5 * 2^52 + K, K = 16 k + j an integer) give
+ * 2^(j/16) * 2^k: the table entry with k added to its exponent field. */
+static inline gcent__v8 p_exp2tab(gcent__v8 t)
 {
     for (int l = 0; l < 8; ++l) {
-        uint64_t b;
+        uint64_t b, e;
         memcpy(&b, &t.v[l], sizeof b);
-        b = (b + 1023u) << 52;
+        memcpy(&e, &gcent__exp2tab[b & 15u], sizeof e);
+        b = ((b >> 4) << 52) + e;
         memcpy(&t.v[l], &b, sizeof b);
     }
     return t;
@@ -124,7 +135,7 @@ static inline gcent__v8 p_pow2k(gcent__v8 t)
             (yout).v[l_] = in_ ? 0.0 : y_.v[l_];                                             \
         }                                                                                    \
     } while (0)
-#define V_POW2K(t) p_pow2k(t)
+#define V_EXP2TAB(t) p_exp2tab(t)
 #define V_STORE(p, a) memcpy((p), (a).v, sizeof(a).v)
 #include "kernel_body.h"
 
@@ -175,15 +186,17 @@ A2_ATTR static inline int a2_any_ge(gcent__v4x2 e, gcent__v4x2 t)
     return _mm256_movemask_pd(_mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ)) |
            _mm256_movemask_pd(_mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ));
 }
-A2_ATTR static inline __m256d a2_pow2k1(__m256d t)
+A2_ATTR static inline __m256d a2_exp2tab1(__m256d t)
 {
     __m256i b = _mm256_castpd_si256(t);
-    b = _mm256_slli_epi64(_mm256_add_epi64(b, _mm256_set1_epi64x(1023)), 52);
+    __m256i j = _mm256_and_si256(b, _mm256_set1_epi64x(15));
+    __m256i e = _mm256_castpd_si256(_mm256_i64gather_pd(gcent__exp2tab, j, 8));
+    b = _mm256_add_epi64(_mm256_slli_epi64(_mm256_srli_epi64(b, 4), 52), e);
     return _mm256_castsi256_pd(b);
 }
-A2_ATTR static inline gcent__v4x2 a2_pow2k(gcent__v4x2 t)
+A2_ATTR static inline gcent__v4x2 a2_exp2tab(gcent__v4x2 t)
 {
-    return (gcent__v4x2){a2_pow2k1(t.lo), a2_pow2k1(t.hi)};
+    return (gcent__v4x2){a2_exp2tab1(t.lo), a2_exp2tab1(t.hi)};
 }
 
 #define KATTR A2_ATTR
@@ -208,7 +221,7 @@ A2_ATTR static inline gcent__v4x2 a2_pow2k(gcent__v4x2 t)
         (yin) = (gcent__v4x2){_mm256_and_pd(ml_, y_.lo), _mm256_and_pd(mh_, y_.hi)};         \
         (yout) = (gcent__v4x2){_mm256_andnot_pd(ml_, y_.lo), _mm256_andnot_pd(mh_, y_.hi)};  \
     } while (0)
-#define V_POW2K(t) a2_pow2k(t)
+#define V_EXP2TAB(t) a2_exp2tab(t)
 #define V_STORE(p, a)                                                                        \
     do {                                                                                     \
         gcent__v4x2 s_ = (a);                                                                \
@@ -225,10 +238,14 @@ A5_ATTR static inline __m512d a5_keep_ge(__m512d e, __m512d t, __m512d y)
 {
     return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(e, t, _CMP_GE_OQ), y);
 }
-A5_ATTR static inline __m512d a5_pow2k(__m512d t)
+A5_ATTR static inline __m512d a5_exp2tab(__m512d t)
 {
+    /* vpermt2pd reads the low 4 bits of each index: j */
     __m512i b = _mm512_castpd_si512(t);
-    b = _mm512_slli_epi64(_mm512_add_epi64(b, _mm512_set1_epi64(1023)), 52);
+    __m512d tab = _mm512_permutex2var_pd(_mm512_load_pd(gcent__exp2tab), b,
+                                         _mm512_load_pd(gcent__exp2tab + 8));
+    b = _mm512_add_epi64(_mm512_slli_epi64(_mm512_srli_epi64(b, 4), 52),
+                         _mm512_castpd_si512(tab));
     return _mm512_castsi512_pd(b);
 }
 
@@ -252,7 +269,7 @@ A5_ATTR static inline __m512d a5_pow2k(__m512d t)
         (yin) = _mm512_maskz_mov_pd(m_, (y));                                                \
         (yout) = _mm512_maskz_mov_pd((__mmask8)~m_, (y));                                    \
     } while (0)
-#define V_POW2K(t) a5_pow2k(t)
+#define V_EXP2TAB(t) a5_exp2tab(t)
 #define V_STORE(p, a) _mm512_storeu_pd((p), (a))
 #include "kernel_body.h"
 #endif /* GCENT__X86 */
