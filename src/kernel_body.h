@@ -61,8 +61,26 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
     const vd lo = V_SET1(P->flush);
     const vd c0 = V_SUB(V_LOAD(lw), vshift), c1 = V_SUB(V_LOAD(lw + 8), vshift);
     vd z = V_SET1(0.0);
-    vd a0 = z, a1 = z, b0 = z, b1 = z;
+    vd a0, a1, b0 = z, b1 = z;
     size_t k = 0;
+    {
+        /* the first coordinate: its square starts the chain (the same bits
+         * as a fused multiply-add onto +0) */
+        vd qa = V_SET1(q[0]);
+        vd ta0 = V_SUB(qa, V_LOAD(u)), ta1 = V_SUB(qa, V_LOAD(u + 8));
+        a0 = V_MUL(ta0, ta0);
+        a1 = V_MUL(ta1, ta1);
+    }
+    if (d >= 2) {
+        vd qb = V_SET1(q[1]);
+        const double *ub = u + ld;
+        vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
+        b0 = V_MUL(tb0, tb0);
+        b1 = V_MUL(tb1, tb1);
+        k = 2;
+    } else {
+        k = 1;
+    }
     for (; k + 2 <= d; k += 2) {
         if (k % 4 == 0 && k > 0) {
             /* the partial distance only grows: once every term is below
