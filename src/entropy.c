@@ -6,18 +6,24 @@
 #include "internal.h"
 
 /* Target (query, centre) pairs per chunk of parallel work: about 0.2 ms, so
- * that calls of a few ms already use every thread (a chunk is at least one
- * row and is cut into batches of 32 queries). */
+ * that calls of a few ms already use every thread. */
 #define GCENT__PAIRS_PER_CHUNK (1u << 18)
+/* Queries per chunk at least: the kernel takes a chunk's queries in batches
+ * of GCENT__PK_QB (32), and a batch shares its tree walk and its reads of
+ * the centres; 4 full batches keep that sharing. */
+#define GCENT__MIN_QUERIES_PER_CHUNK 128u
 
 /* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs of
- * 12-dimensional work (a pair costs about d + 8 operations, the exp included). */
+ * 12-dimensional work (a pair costs about d + 8 operations, the exp
+ * included), and at least GCENT__MIN_QUERIES_PER_CHUNK queries. */
 size_t gcent__rows_per_chunk(size_t n, size_t d, uint64_t queries_per_centre)
 {
     uint64_t per_centre = queries_per_centre * (uint64_t)n * (d + 8) / 20;
     uint64_t c = per_centre ? GCENT__PAIRS_PER_CHUNK / per_centre : 1;
-    if (c < 1)
-        c = 1;
+    uint64_t qpc = queries_per_centre ? queries_per_centre : 1;
+    uint64_t cmin = (GCENT__MIN_QUERIES_PER_CHUNK + qpc - 1) / qpc;
+    if (c < cmin)
+        c = cmin;
     if (c > n)
         c = n;
     return (size_t)c;
