@@ -144,11 +144,7 @@ static int mc_chunk(void *arg, size_t chunk, size_t worker)
         for (uint32_t r = 0; r < jb->draws; ++r) {
             double *q = qs + nq * d;
             gcent__noise_vector(jb->seed, jb->tag, jb->row_base + m->index[i], r, d, z);
-            double z2 = 0.0;
-            for (size_t k = 0; k < d; ++k) {
-                q[k] = m->ut[k * m->n + i] + z[k];
-                z2 += z[k] * z[k];
-            }
+            const double z2 = gcent__noisy_query(m, i, z, q);
             /* exponent of centre j relative to the self term:
              * log(w_j/w_i) - (|q - u_j|^2 - |z|^2) / 2; the self term (1) is
              * left out of the sum and added in log1p */

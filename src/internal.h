@@ -178,6 +178,19 @@ typedef struct gcent__mix {
     double hw;       /* H(w) in nats, over the kept centres */
 } gcent__mix;
 
+/* The query of row i moved by the noise vector z: q = u_i + z; returns
+ * |z|^2 (summed in coordinate order). */
+static inline double gcent__noisy_query(const gcent__mix *m, size_t i, const double *z,
+                                        double *q)
+{
+    double z2 = 0.0;
+    for (size_t k = 0; k < m->d; ++k) {
+        q[k] = m->ut[k * m->n + i] + z[k];
+        z2 += z[k] * z[k];
+    }
+    return z2;
+}
+
 /* Build from the caller's samples (already validated). Zero weights dropped.
  * Returns GCENT_OK, GCENT_ENOMEM or GCENT_ERANGE (beta too small for the
  * spread: scaled coordinates beyond 1e150), errmsg set on failure. */

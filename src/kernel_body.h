@@ -82,7 +82,7 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
         k = 1;
     }
     for (; k + 2 <= d; k += 2) {
-        if (k % 4 == 0 && k > 0) {
+        if (k % 4 == 0) { /* k >= 2 here: the first coordinates are done */
             /* the partial distance only grows: once every term is below
              * the flush threshold the block's terms are all 0 (exactly as
              * if the distances were finished) */

@@ -164,11 +164,7 @@ static int mi_chunk(void *arg, size_t chunk, size_t worker)
         for (uint32_t r = 0; r < jb->draws; ++r) {
             double *q = qs + nq * d;
             gcent__noise_vector(jb->seed, GCENT__STREAM_ENTROPY_MC, L->rows[p], r, d, z);
-            double z2 = 0.0;
-            for (size_t c = 0; c < d; ++c) {
-                q[c] = mx->ut[c * n + p] + z[c];
-                z2 += z[c] * z[c];
-            }
+            const double z2 = gcent__noisy_query(mx, p, z, q);
             /* slot 0: own input but the self term (the implicit 1), 1: own
              * class, other inputs, 2: other classes */
             gcent__query qq = {q, 0.5, mx->logw[p] - 0.5 * z2, P->pos[p], -INFINITY,
