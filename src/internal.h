@@ -284,6 +284,10 @@ typedef struct gcent__pack {
      * e^-37 = 8.5e-17, under the rounding of 1 + sum. A vector whose terms
      * are all below it skips the exponentials. */
     double flush;
+    /* A query's sums are used only below this, e^(GCENT__PK_EMAX - 1): the
+     * kernel counts an exponent above GCENT__PK_EMAX as GCENT__PK_EMAX, so
+     * a smaller total proves that none was (see gcent__pack_sums). */
+    double sum_top;
 } gcent__pack;
 
 /* Build from m. seg_first (nseg + 1 centre indices of m, increasing, from 0
@@ -340,9 +344,11 @@ typedef struct gcent__query {
 
 /* The three slot sums (terms below e^flush count 0; with pruning, blocks
  * whose terms together are at most tol (the pack's) are skipped, so every sum
- * is low by at most tol in all). Returns the largest exponent computed;
- * above GCENT__PK_EMAX the sums are not to be used. Bit-identical on every
- * instruction set (AVX-512, AVX2+FMA, portable with fma()). */
+ * is low by at most tol in all). Returns 0, or +inf when some exponent may
+ * have passed GCENT__PK_EMAX (the total of the sums reached
+ * P->sum_top): the sums are then not to be used, and callers redo the query
+ * in log space (they test the value against GCENT__PK_EMAX). Bit-identical
+ * on every instruction set (AVX-512, AVX2+FMA, portable with fma()). */
 GCENT__HIDDEN double gcent__pack_sums(const gcent__pack *P, const gcent__query *Q,
                                       double out[3]);
 /* The same on a given instruction set (0 portable, 1 AVX2+FMA, 2 AVX-512F),
@@ -370,7 +376,7 @@ typedef struct gcent__pk_work {
     struct gcent__pk_unit {
         size_t v, b0, b1, s; /* tree leaf (SIZE_MAX: untested), blocks, segment */
     } *unit;            /* nnode + nblk + nseg */
-    double *acc;        /* GCENT__PK_QB x 32: three sums and the largest exponent */
+    double *acc;        /* GCENT__PK_QB x 24: the three sums, 8 lanes each */
     double *lim;        /* GCENT__PK_QB: per-query pruning limit */
     /* with pruning (NULL otherwise): */
     double *qbox;       /* 2 d: the batch's bounding box */

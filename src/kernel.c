@@ -30,13 +30,18 @@
 #  define GCENT__X86 0
 #endif
 
-/* 2^(j/16), j = 0 .. 15, correctly rounded: the table of the kernel's
- * exponential (kernel_body.h), the same for every instruction set. */
-static const double gcent__exp2tab[16] __attribute__((aligned(64))) = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+/* The table of the kernel's exponential (kernel_body.h), the same for every
+ * instruction set: entry j is the bits of 2^(j/16), correctly rounded,
+ * minus j << 48. The exponential's t = 1.5 * 2^52 + K (K = 16 k + j, an
+ * integer) has K in its low bits, so its bits shifted left by 48 are
+ * (16 k + j) << 48 modulo 2^64 (the constant's bits all shift out); added to
+ * entry j they give the bits of 2^(j/16) with k added to the exponent field,
+ * 2^(j/16) * 2^k, in two integer operations. */
+static const uint64_t gcent__exp2tab[16] __attribute__((aligned(64))) = {
+    0x3ff0000000000000, 0x3fefb5586cf9890f, 0x3fef72b83c7d517b, 0x3fef387a6e756238,
+    0x3fef06fe0a31b715, 0x3feedea64c123422, 0x3feebfdad5362a27, 0x3feeab07dd485429,
+    0x3feea09e667f3bcd, 0x3feea11473eb0187, 0x3feeace5422aa0db, 0x3feec49182a3f090,
+    0x3feee89f995ad3ad, 0x3fef199bdd85529c, 0x3fef5818dcfba487, 0x3fefa4afa2a490da};
 
 /* ---- portable: 8 doubles in an array, fma() ----------------------------------- */
 
@@ -85,17 +90,17 @@ static inline gcent__v8 p_fnma(gcent__v8 a, gcent__v8 b, gcent__v8 c)
         c.v[l] = fma(-a.v[l], b.v[l], c.v[l]);
     return c;
 }
-static inline gcent__v8 p_keep_ge(gcent__v8 e, gcent__v8 t, gcent__v8 y)
+static inline gcent__v8 p_mul_keep_ge(gcent__v8 e, gcent__v8 t, gcent__v8 a, gcent__v8 b)
 {
     for (int l = 0; l < 8; ++l)
-        y.v[l] = e.v[l] >= t.v[l] ? y.v[l] : 0.0;
-    return y;
+        a.v[l] = e.v[l] >= t.v[l] ? a.v[l] * b.v[l] : 0.0;
+    return a;
 }
-static inline int p_any_ge(gcent__v8 e, gcent__v8 t)
+static inline int p_any_ge2(gcent__v8 e, gcent__v8 f, gcent__v8 t)
 {
     int any = 0;
     for (int l = 0; l < 8; ++l)
-        any |= e.v[l] >= t.v[l];
+        any |= (e.v[l] >= t.v[l]) | (f.v[l] >= t.v[l]);
     return any;
 }
 /* The bits of t (1.5 * 2^52 + K, K = 16 k + j an integer) give
@@ -103,10 +108,9 @@ static inline int p_any_ge(gcent__v8 e, gcent__v8 t)
 static inline gcent__v8 p_exp2tab(gcent__v8 t)
 {
     for (int l = 0; l < 8; ++l) {
-        uint64_t b, e;
+        uint64_t b;
         memcpy(&b, &t.v[l], sizeof b);
-        memcpy(&e, &gcent__exp2tab[b & 15u], sizeof e);
-        b = ((b >> 4) << 52) + e;
+        b = (b << 48) + gcent__exp2tab[b & 15u];
         memcpy(&t.v[l], &b, sizeof b);
     }
     return t;
@@ -124,8 +128,8 @@ static inline gcent__v8 p_exp2tab(gcent__v8 t)
 #define V_MIN(a, b) p_min(a, b)
 #define V_FMA(a, b, c) p_fma(a, b, c)
 #define V_FNMA(a, b, c) p_fnma(a, b, c)
-#define V_KEEP_GE(e, t, y) p_keep_ge(e, t, y)
-#define V_ANY_GE(e, t) p_any_ge(e, t)
+#define V_MUL_KEEP_GE(e, t, a, b) p_mul_keep_ge(e, t, a, b)
+#define V_ANY_GE2(e, f, t) p_any_ge2(e, f, t)
 #define V_SPLIT_EQ(g, o, y, yin, yout)                                                       \
     do {                                                                                     \
         gcent__v8 g_ = (g), o_ = (o), y_ = (y);                                              \
@@ -176,22 +180,27 @@ A2_ATTR static inline gcent__v4x2 a2_fnma(gcent__v4x2 a, gcent__v4x2 b, gcent__v
     return (gcent__v4x2){_mm256_fnmadd_pd(a.lo, b.lo, c.lo),
                          _mm256_fnmadd_pd(a.hi, b.hi, c.hi)};
 }
-A2_ATTR static inline gcent__v4x2 a2_keep_ge(gcent__v4x2 e, gcent__v4x2 t, gcent__v4x2 y)
+A2_ATTR static inline gcent__v4x2 a2_mul_keep_ge(gcent__v4x2 e, gcent__v4x2 t,
+                                                 gcent__v4x2 a, gcent__v4x2 b)
 {
-    return (gcent__v4x2){_mm256_and_pd(y.lo, _mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ)),
-                         _mm256_and_pd(y.hi, _mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ))};
+    return (gcent__v4x2){
+        _mm256_and_pd(_mm256_mul_pd(a.lo, b.lo), _mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ)),
+        _mm256_and_pd(_mm256_mul_pd(a.hi, b.hi), _mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ))};
 }
-A2_ATTR static inline int a2_any_ge(gcent__v4x2 e, gcent__v4x2 t)
+A2_ATTR static inline int a2_any_ge2(gcent__v4x2 e, gcent__v4x2 f, gcent__v4x2 t)
 {
-    return _mm256_movemask_pd(_mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ)) |
-           _mm256_movemask_pd(_mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ));
+    __m256d m = _mm256_or_pd(_mm256_or_pd(_mm256_cmp_pd(e.lo, t.lo, _CMP_GE_OQ),
+                                          _mm256_cmp_pd(e.hi, t.hi, _CMP_GE_OQ)),
+                             _mm256_or_pd(_mm256_cmp_pd(f.lo, t.lo, _CMP_GE_OQ),
+                                          _mm256_cmp_pd(f.hi, t.hi, _CMP_GE_OQ)));
+    return _mm256_movemask_pd(m);
 }
 A2_ATTR static inline __m256d a2_exp2tab1(__m256d t)
 {
     __m256i b = _mm256_castpd_si256(t);
     __m256i j = _mm256_and_si256(b, _mm256_set1_epi64x(15));
-    __m256i e = _mm256_castpd_si256(_mm256_i64gather_pd(gcent__exp2tab, j, 8));
-    b = _mm256_add_epi64(_mm256_slli_epi64(_mm256_srli_epi64(b, 4), 52), e);
+    __m256i e = _mm256_i64gather_epi64((const long long *)gcent__exp2tab, j, 8);
+    b = _mm256_add_epi64(_mm256_slli_epi64(b, 48), e);
     return _mm256_castsi256_pd(b);
 }
 A2_ATTR static inline gcent__v4x2 a2_exp2tab(gcent__v4x2 t)
@@ -211,8 +220,8 @@ A2_ATTR static inline gcent__v4x2 a2_exp2tab(gcent__v4x2 t)
 #define V_MIN(a, b) a2_min(a, b)
 #define V_FMA(a, b, c) a2_fma(a, b, c)
 #define V_FNMA(a, b, c) a2_fnma(a, b, c)
-#define V_KEEP_GE(e, t, y) a2_keep_ge(e, t, y)
-#define V_ANY_GE(e, t) a2_any_ge(e, t)
+#define V_MUL_KEEP_GE(e, t, a, b) a2_mul_keep_ge(e, t, a, b)
+#define V_ANY_GE2(e, f, t) a2_any_ge2(e, f, t)
 #define V_SPLIT_EQ(g, o, y, yin, yout)                                                       \
     do {                                                                                     \
         gcent__v4x2 g_ = (g), o_ = (o), y_ = (y);                                            \
@@ -234,18 +243,17 @@ A2_ATTR static inline gcent__v4x2 a2_exp2tab(gcent__v4x2 t)
 
 #define A5_ATTR __attribute__((target("avx512f")))
 
-A5_ATTR static inline __m512d a5_keep_ge(__m512d e, __m512d t, __m512d y)
+A5_ATTR static inline __m512d a5_mul_keep_ge(__m512d e, __m512d t, __m512d a, __m512d b)
 {
-    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(e, t, _CMP_GE_OQ), y);
+    return _mm512_maskz_mul_pd(_mm512_cmp_pd_mask(e, t, _CMP_GE_OQ), a, b);
 }
 A5_ATTR static inline __m512d a5_exp2tab(__m512d t)
 {
-    /* vpermt2pd reads the low 4 bits of each index: j */
+    /* vpermt2q reads the low 4 bits of each index: j */
     __m512i b = _mm512_castpd_si512(t);
-    __m512d tab = _mm512_permutex2var_pd(_mm512_load_pd(gcent__exp2tab), b,
-                                         _mm512_load_pd(gcent__exp2tab + 8));
-    b = _mm512_add_epi64(_mm512_slli_epi64(_mm512_srli_epi64(b, 4), 52),
-                         _mm512_castpd_si512(tab));
+    __m512i tab = _mm512_permutex2var_epi64(_mm512_load_si512(gcent__exp2tab), b,
+                                            _mm512_load_si512(gcent__exp2tab + 8));
+    b = _mm512_add_epi64(_mm512_slli_epi64(b, 48), tab);
     return _mm512_castsi512_pd(b);
 }
 
@@ -261,8 +269,9 @@ A5_ATTR static inline __m512d a5_exp2tab(__m512d t)
 #define V_MIN(a, b) _mm512_min_pd(a, b)
 #define V_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
 #define V_FNMA(a, b, c) _mm512_fnmadd_pd(a, b, c)
-#define V_KEEP_GE(e, t, y) a5_keep_ge(e, t, y)
-#define V_ANY_GE(e, t) (_mm512_cmp_pd_mask((e), (t), _CMP_GE_OQ) != 0)
+#define V_MUL_KEEP_GE(e, t, a, b) a5_mul_keep_ge(e, t, a, b)
+#define V_ANY_GE2(e, f, t)                                                                    \
+    ((_mm512_cmp_pd_mask((e), (t), _CMP_GE_OQ) | _mm512_cmp_pd_mask((f), (t), _CMP_GE_OQ)) != 0)
 #define V_SPLIT_EQ(g, o, y, yin, yout)                                                       \
     do {                                                                                     \
         __mmask8 m_ = _mm512_cmp_pd_mask((g), (o), _CMP_EQ_OQ);                              \
@@ -361,7 +370,7 @@ int gcent__pk_work_init(gcent__pk_work *W, const gcent__pack *P)
         W->run = 1;
     const size_t nunit = P->nnode + P->nblk + P->nseg + 1;
     W->unit = gcent__malloc(nunit * sizeof *W->unit);
-    W->acc = gcent__malloc(GCENT__PK_QB * 32 * sizeof(double));
+    W->acc = gcent__malloc(GCENT__PK_QB * 24 * sizeof(double));
     W->lim = gcent__malloc(GCENT__PK_QB * sizeof(double));
     if (P->node) { /* d <= GCENT__PK_DMAX */
         const size_t nl8 = (P->nnode + 8) / 8 * 8;
@@ -683,6 +692,7 @@ static int pack_build(gcent__pack *P, const gcent__mix *m, const size_t *seg_fir
     }
     P->logtol = tol > 0.0 ? log(tol) : -INFINITY;
     P->flush = -(37.0 + log((double)(n > 1 ? n : 1)));
+    P->sum_top = exp(GCENT__PK_EMAX - 1.0);
 
     for (size_t i = 0; i < n; ++i)
         idx[i] = i;

@@ -7,8 +7,8 @@
  *   V_LOAD(p)       load p[0..7] (unaligned)     V_SET1(x)   broadcast
  *   V_ADD V_SUB V_MUL V_MAX V_MIN (a, b)          lane-wise, IEEE
  *   V_FMA(a, b, c)  a * b + c, one rounding       V_FNMA(a, b, c)  c - a * b
- *   V_KEEP_GE(e, t, y)  y where e >= t, else +0
- *   V_ANY_GE(e, t)  nonzero when some lane has e >= t
+ *   V_MUL_KEEP_GE(e, t, a, b)  a * b where e >= t, else +0
+ *   V_ANY_GE2(e, f, t)  nonzero when some lane has e >= t or f >= t
  *   V_SPLIT_EQ(g, o, y, yin, yout)  yin = y where g == o else 0, yout = the rest
  *   V_EXP2TAB(t)    for t = 1.5 * 2^52 + 16 k + j (k, j integers, 0 <= j < 16):
  *                   2^(j/16) (table, correctly rounded) times 2^k, exactly
@@ -21,13 +21,16 @@
  * the result does not depend on the instruction set. */
 
 /* exp(x) for x in [-708, 708]: x = (16 k + j) ln2/16 + r with |r| <= ln2/32
- * (Cody-Waite with fused steps), exp(r) by its degree-7 Taylor polynomial
- * (truncation below 1.2e-18 relative), times 2^(j/16) 2^k from the table.
- * The error comes from the polynomial's roundings (its terms beyond 1 + r
- * are below 2.4e-4), the table entry's and the product's: below 3e-16
- * relative against expl (largest 2.98e-16 over 3.2e7 arguments in
- * [-70, 10]; the degree-12 polynomial without a table had 3.6e-16). */
-KATTR static inline vd KNAME(vexp)(vd x)
+ * (Cody-Waite with fused steps), exp(r) by a degree-6 polynomial, times
+ * 2^(j/16) 2^k from the table. The polynomial is the degree-10 Taylor
+ * polynomial economised to degree 6 with Chebyshev polynomials on
+ * [-ln2/32, ln2/32] (truncation below 7.6e-18 relative with its
+ * coefficients rounded to double). The error comes from the polynomial's
+ * roundings (its terms beyond 1 + r are below 2.4e-4), the table entry's and
+ * the product's: below 3.1e-16 relative against expl (largest 3.02e-16 over
+ * 3.2e7 arguments in [-70, 10], rms 8.2e-17; the degree-7 Taylor polynomial
+ * it replaces had 2.98e-16 and 8.2e-17). */
+KATTR static inline vd KNAME(vexp_parts)(vd x, vd *scale)
 {
     const vd shifter = V_SET1(6755399441055744.0); /* 1.5 * 2^52 */
     vd t = V_FMA(x, V_SET1(23.083120654223414), shifter); /* 16 / ln 2 */
@@ -36,33 +39,39 @@ KATTR static inline vd KNAME(vexp)(vd x)
      * is exact for |kj| < 2^21 */
     vd r = V_FNMA(kj, V_SET1(0.04332169877307024), x);
     r = V_FNMA(kj, V_SET1(1.1926343307941173e-11), r);
-    vd p = V_SET1(1.0 / 5040.0);
-    p = V_FMA(p, r, V_SET1(1.0 / 720.0));
-    p = V_FMA(p, r, V_SET1(1.0 / 120.0));
-    p = V_FMA(p, r, V_SET1(1.0 / 24.0));
-    p = V_FMA(p, r, V_SET1(1.0 / 6.0));
-    p = V_FMA(p, r, V_SET1(0.5));
+    vd p = V_SET1(0.0013889121624918708);
+    p = V_FMA(p, r, V_SET1(0.0083334962487248282));
+    p = V_FMA(p, r, V_SET1(0.041666666659841776));
+    p = V_FMA(p, r, V_SET1(0.16666666662844723));
+    p = V_FMA(p, r, V_SET1(0.50000000000000067));
+    p = V_FMA(p, r, V_SET1(1.0000000000000022));
     p = V_FMA(p, r, V_SET1(1.0));
-    p = V_FMA(p, r, V_SET1(1.0));
-    return V_MUL(p, V_EXP2TAB(t));
+    *scale = V_EXP2TAB(t);
+    return p;
+}
+
+/* exp(x): the product of the two parts above. */
+KATTR static inline vd KNAME(vexp)(vd x)
+{
+    vd scale, p = KNAME(vexp_parts)(x, &scale);
+    return V_MUL(p, scale);
 }
 
 /* The terms of the 16 centres of the block at packed position j (lw: their
- * log weights): y0, y1 = exp(lw - a |q - u|^2 - shift), 0 below e^flush; raises
- * *emax. Two vectors, each distance summed in two chains (even and odd
+ * log weights): y0, y1 = exp(lw - a |q - u|^2 - shift), 0 below e^flush, the
+ * exponent clamped at GCENT__PK_EMAX (see below). Two vectors; from 4
+ * coordinates on each distance is summed in two chains (even and odd
  * coordinates, added at the end), so that four independent chains hide the
- * latency of the fused multiply-adds. */
+ * latency of the fused multiply-adds; below 4 coordinates in one. */
 KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, size_t j,
-                                        const double *lw, vd va, vd vshift, vd *emax,
-                                        vd *y0, vd *y1)
+                                        const double *lw, vd va, vd vshift, vd *y0, vd *y1)
 {
     const size_t ld = GCENT__PK_BLK, d = P->d;
     const double *u = P->u + j * d; /* the block's coordinates, contiguous */
     const vd lo = V_SET1(P->flush);
     const vd c0 = V_SUB(V_LOAD(lw), vshift), c1 = V_SUB(V_LOAD(lw + 8), vshift);
     vd z = V_SET1(0.0);
-    vd a0, a1, b0 = z, b1 = z;
-    size_t k = 0;
+    vd a0, a1, e0, e1;
     {
         /* the first coordinate: its square starts the chain (the same bits
          * as a fused multiply-add onto +0) */
@@ -71,60 +80,72 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
         a0 = V_MUL(ta0, ta0);
         a1 = V_MUL(ta1, ta1);
     }
-    if (d >= 2) {
-        vd qb = V_SET1(q[1]);
-        const double *ub = u + ld;
-        vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
-        b0 = V_MUL(tb0, tb0);
-        b1 = V_MUL(tb1, tb1);
-        k = 2;
-    } else {
-        k = 1;
-    }
-    for (; k + 2 <= d; k += 2) {
-        if (k % 4 == 0) { /* k >= 2 here: the first coordinates are done */
-            /* the partial distance only grows: once every term is below
-             * the flush threshold the block's terms are all 0 (exactly as
-             * if the distances were finished) */
-            vd p0 = V_FNMA(va, V_ADD(a0, b0), c0), p1 = V_FNMA(va, V_ADD(a1, b1), c1);
-            if (!V_ANY_GE(V_MAX(p0, p1), lo)) {
-                *y0 = *y1 = z;
-                return;
-            }
+    if (d < 4) {
+        for (size_t k = 1; k < d; ++k) {
+            vd qa = V_SET1(q[k]);
+            const double *ua = u + k * ld;
+            vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
+            a0 = V_FMA(ta0, ta0, a0);
+            a1 = V_FMA(ta1, ta1, a1);
         }
-        vd qa = V_SET1(q[k]), qb = V_SET1(q[k + 1]);
-        const double *ua = u + k * ld, *ub = ua + ld;
-        vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
-        vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
-        a0 = V_FMA(ta0, ta0, a0);
-        a1 = V_FMA(ta1, ta1, a1);
-        b0 = V_FMA(tb0, tb0, b0);
-        b1 = V_FMA(tb1, tb1, b1);
+        e0 = V_FNMA(va, a0, c0);
+        e1 = V_FNMA(va, a1, c1);
+    } else {
+        vd b0, b1;
+        {
+            vd qb = V_SET1(q[1]);
+            const double *ub = u + ld;
+            vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
+            b0 = V_MUL(tb0, tb0);
+            b1 = V_MUL(tb1, tb1);
+        }
+        size_t k = 2;
+        for (; k + 2 <= d; k += 2) {
+            if (k % 4 == 0) { /* the first coordinates are done */
+                /* the partial distance only grows: once every term is below
+                 * the flush threshold the block's terms are all 0 (exactly
+                 * as if the distances were finished) */
+                vd p0 = V_FNMA(va, V_ADD(a0, b0), c0), p1 = V_FNMA(va, V_ADD(a1, b1), c1);
+                if (!V_ANY_GE2(p0, p1, lo)) {
+                    *y0 = *y1 = z;
+                    return;
+                }
+            }
+            vd qa = V_SET1(q[k]), qb = V_SET1(q[k + 1]);
+            const double *ua = u + k * ld, *ub = ua + ld;
+            vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
+            vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
+            a0 = V_FMA(ta0, ta0, a0);
+            a1 = V_FMA(ta1, ta1, a1);
+            b0 = V_FMA(tb0, tb0, b0);
+            b1 = V_FMA(tb1, tb1, b1);
+        }
+        if (k < d) {
+            vd qa = V_SET1(q[k]);
+            const double *ua = u + k * ld;
+            vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
+            a0 = V_FMA(ta0, ta0, a0);
+            a1 = V_FMA(ta1, ta1, a1);
+        }
+        e0 = V_FNMA(va, V_ADD(a0, b0), c0);
+        e1 = V_FNMA(va, V_ADD(a1, b1), c1);
     }
-    if (k < d) {
-        vd qa = V_SET1(q[k]);
-        const double *ua = u + k * ld;
-        vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
-        a0 = V_FMA(ta0, ta0, a0);
-        a1 = V_FMA(ta1, ta1, a1);
-    }
-    vd e0 = V_FNMA(va, V_ADD(a0, b0), c0);
-    vd e1 = V_FNMA(va, V_ADD(a1, b1), c1);
-    vd em = V_MAX(e0, e1);
-    *emax = V_MAX(*emax, em);
-    if (!V_ANY_GE(em, lo)) { /* every term is flushed: skip the exponentials */
-        *y0 = *y1 = V_SET1(0.0);
+    if (!V_ANY_GE2(e0, e1, lo)) { /* every term is flushed: skip the exponentials */
+        *y0 = *y1 = z;
         return;
     }
     /* The exponents are clamped into [flush, GCENT__PK_EMAX] before the
-     * exponential, although lanes outside are discarded (masked to +0 below
-     * the flush level, redone in log space above): -inf (padding) or huge
-     * arguments would raise FE_INVALID / FE_OVERFLOW on valid input, which
-     * a caller trapping floating-point exceptions must never see. */
+     * exponential: lanes below are discarded (masked to +0), and a term
+     * above the top is counted as e^GCENT__PK_EMAX, which puts its query's
+     * sum over the level where the callers redo it in log space (see
+     * pack_sums). -inf (padding) or huge arguments would raise FE_INVALID
+     * / FE_OVERFLOW on valid input, which a caller trapping floating-point
+     * exceptions must never see. */
     const vd top = V_SET1(GCENT__PK_EMAX);
     vd x0 = V_MIN(V_MAX(e0, lo), top), x1 = V_MIN(V_MAX(e1, lo), top);
-    *y0 = V_KEEP_GE(e0, lo, KNAME(vexp)(x0));
-    *y1 = V_KEEP_GE(e1, lo, KNAME(vexp)(x1));
+    vd s0, s1, p0 = KNAME(vexp_parts)(x0, &s0), p1 = KNAME(vexp_parts)(x1, &s1);
+    *y0 = V_MUL_KEEP_GE(e0, lo, p0, s0);
+    *y1 = V_MUL_KEEP_GE(e1, lo, p1, s1);
 }
 
 /* Squared distance from q to a box (lower corner b[0 .. d), upper corner
@@ -163,8 +184,8 @@ KATTR static inline double KNAME(boxbox_dist2)(const double *b, const double *qb
 
 /* The terms of block b into the accumulators. */
 KATTR static inline void KNAME(block)(const gcent__pack *P, const gcent__query *Q, size_t b,
-                                      int split, vd va, vd vshift, vd vown, vd *emax,
-                                      vd acc[3], double *lwtmp)
+                                      int split, vd va, vd vshift, vd vown, vd acc[3],
+                                      double *lwtmp)
 {
     const size_t j = b * GCENT__PK_BLK;
     const double *lw = P->lw + j;
@@ -175,7 +196,7 @@ KATTR static inline void KNAME(block)(const gcent__pack *P, const gcent__query *
         lw = lwtmp;
     }
     vd y[2];
-    KNAME(terms16)(P, Q->q, j, lw, va, vshift, emax, &y[0], &y[1]);
+    KNAME(terms16)(P, Q->q, j, lw, va, vshift, &y[0], &y[1]);
     for (int h = 0; h < 2; ++h) {
         if (split) {
             vd yin, yout;
@@ -194,7 +215,6 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
     const vd va = V_SET1(Q->a), vshift = V_SET1(Q->shift), vown = V_SET1(Q->own);
     const size_t dp = P->dpad;
     vd acc[3] = {V_SET1(0.0), V_SET1(0.0), V_SET1(0.0)};
-    vd emax = V_SET1(-INFINITY);
     double lwtmp[GCENT__PK_BLK];
     size_t evaluated = 0, tested = 0;
     /* A node is skipped when its whole weight times exp(-a dmin^2 - shift)
@@ -206,7 +226,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
         const int split = s == Q->own_seg;
         if (P->node == NULL) {
             for (size_t b = P->seg[s]; b < P->seg[s + 1]; ++b, ++evaluated)
-                KNAME(block)(P, Q, b, split, va, vshift, vown, &emax, acc, lwtmp);
+                KNAME(block)(P, Q, b, split, va, vshift, vown, acc, lwtmp);
             continue;
         }
         if (P->seg_root[s] == SIZE_MAX)
@@ -224,7 +244,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
                 continue;
             if (nd->left == SIZE_MAX) {
                 for (size_t b = nd->blo; b < nd->bhi; ++b, ++evaluated)
-                    KNAME(block)(P, Q, b, split, va, vshift, vown, &emax, acc, lwtmp);
+                    KNAME(block)(P, Q, b, split, va, vshift, vown, acc, lwtmp);
             } else {
                 stack[top++] = nd->right;
                 stack[top++] = nd->left;
@@ -241,11 +261,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
         out[c] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
                  ((lane[1] + lane[5]) + (lane[3] + lane[7]));
     }
-    V_STORE(lane, emax);
-    double m = lane[0];
-    for (int l = 1; l < 8; ++l)
-        m = lane[l] > m ? lane[l] : m;
-    return m;
+    return out[0] + out[1] + out[2] < P->sum_top ? 0.0 : INFINITY;
 }
 
 /* A batch of queries: the results of pack_sums for each, bit for bit.
@@ -354,13 +370,12 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
                 ++nu;
             }
     }
-    const vd zero = V_SET1(0.0), ninf = V_SET1(-INFINITY);
+    const vd zero = V_SET1(0.0);
     for (size_t i = 0; i < nq; ++i) {
-        double *a = W->acc + 32 * i;
+        double *a = W->acc + 24 * i;
         V_STORE(a, zero);
         V_STORE(a + 8, zero);
         V_STORE(a + 16, zero);
-        V_STORE(a + 24, ninf);
     }
     double lwtmp[GCENT__PK_BLK];
     if (P->node)
@@ -373,32 +388,27 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
             const gcent__query *q = &Q[i];
             const unsigned char *keep = P->node ? W->keep + i * nu8 : NULL;
             const vd va = V_SET1(q->a), vshift = V_SET1(q->shift), vown = V_SET1(q->own);
-            double *a = W->acc + 32 * i;
+            double *a = W->acc + 24 * i;
             vd acc[3] = {V_LOAD(a), V_LOAD(a + 8), V_LOAD(a + 16)};
-            vd emax = V_LOAD(a + 24);
             for (size_t u = u0; u < u1; ++u) {
                 if (keep && !keep[u])
                     continue;
                 const int split = U[u].s == q->own_seg;
                 W->blocks += U[u].b1 - U[u].b0;
                 for (size_t b = U[u].b0; b < U[u].b1; ++b)
-                    KNAME(block)(P, q, b, split, va, vshift, vown, &emax, acc, lwtmp);
+                    KNAME(block)(P, q, b, split, va, vshift, vown, acc, lwtmp);
             }
             V_STORE(a, acc[0]);
             V_STORE(a + 8, acc[1]);
             V_STORE(a + 16, acc[2]);
-            V_STORE(a + 24, emax);
         }
     }
     for (size_t i = 0; i < nq; ++i) {
-        const double *lane = W->acc + 32 * i;
+        const double *lane = W->acc + 24 * i;
         for (int c = 0; c < 3; ++c, lane += 8)
             out[3 * i + c] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
                              ((lane[1] + lane[5]) + (lane[3] + lane[7]));
-        double m = lane[0];
-        for (int l = 1; l < 8; ++l)
-            m = lane[l] > m ? lane[l] : m;
-        emax_out[i] = m;
+        emax_out[i] = out[3 * i] + out[3 * i + 1] + out[3 * i + 2] < P->sum_top ? 0.0 : INFINITY;
     }
 }
 
@@ -414,8 +424,8 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
 #undef V_MIN
 #undef V_FMA
 #undef V_FNMA
-#undef V_KEEP_GE
-#undef V_ANY_GE
+#undef V_MUL_KEEP_GE
+#undef V_ANY_GE2
 #undef V_SPLIT_EQ
 #undef V_EXP2TAB
 #undef V_STORE
