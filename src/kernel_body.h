@@ -64,9 +64,10 @@ KATTR static inline vd KNAME(vexp)(vd x)
  * coordinates, added at the end), so that four independent chains hide the
  * latency of the fused multiply-adds; below 4 coordinates in one. */
 KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, size_t j,
-                                        const double *lw, vd va, vd vshift, vd *y0, vd *y1)
+                                        const double *lw, vd va, vd vshift, vd *y0, vd *y1,
+                                        size_t d)
 {
-    const size_t ld = GCENT__PK_BLK, d = P->d;
+    const size_t ld = GCENT__PK_BLK;
     const double *u = P->u + j * d; /* the block's coordinates, contiguous */
     const vd lo = V_SET1(P->flush);
     const vd c0 = V_SUB(V_LOAD(lw), vshift), c1 = V_SUB(V_LOAD(lw + 8), vshift);
@@ -185,7 +186,7 @@ KATTR static inline double KNAME(boxbox_dist2)(const double *b, const double *qb
 /* The terms of block b into the accumulators. */
 KATTR static inline void KNAME(block)(const gcent__pack *P, const gcent__query *Q, size_t b,
                                       int split, vd va, vd vshift, vd vown, vd acc[3],
-                                      double *lwtmp)
+                                      double *lwtmp, size_t d)
 {
     const size_t j = b * GCENT__PK_BLK;
     const double *lw = P->lw + j;
@@ -196,7 +197,7 @@ KATTR static inline void KNAME(block)(const gcent__pack *P, const gcent__query *
         lw = lwtmp;
     }
     vd y[2];
-    KNAME(terms16)(P, Q->q, j, lw, va, vshift, &y[0], &y[1]);
+    KNAME(terms16)(P, Q->q, j, lw, va, vshift, &y[0], &y[1], d);
     for (int h = 0; h < 2; ++h) {
         if (split) {
             vd yin, yout;
@@ -226,7 +227,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
         const int split = s == Q->own_seg;
         if (P->node == NULL) {
             for (size_t b = P->seg[s]; b < P->seg[s + 1]; ++b, ++evaluated)
-                KNAME(block)(P, Q, b, split, va, vshift, vown, acc, lwtmp);
+                KNAME(block)(P, Q, b, split, va, vshift, vown, acc, lwtmp, P->d);
             continue;
         }
         if (P->seg_root[s] == SIZE_MAX)
@@ -244,7 +245,7 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
                 continue;
             if (nd->left == SIZE_MAX) {
                 for (size_t b = nd->blo; b < nd->bhi; ++b, ++evaluated)
-                    KNAME(block)(P, Q, b, split, va, vshift, vown, acc, lwtmp);
+                    KNAME(block)(P, Q, b, split, va, vshift, vown, acc, lwtmp, P->d);
             } else {
                 stack[top++] = nd->right;
                 stack[top++] = nd->left;
@@ -262,6 +263,31 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
                  ((lane[1] + lane[5]) + (lane[3] + lane[7]));
     }
     return out[0] + out[1] + out[2] < P->sum_top ? 0.0 : INFINITY;
+}
+
+/* One query of a batch against the kept leaves (or runs) U[u0, u1) into its
+ * accumulators a[0 .. 24). Inlined with d a constant for the common widths
+ * (see pack_batch), so that the query's coordinates stay in registers. */
+KATTR static inline __attribute__((always_inline)) void
+KNAME(query_run)(const gcent__pack *P, const gcent__query *q, const struct gcent__pk_unit *U,
+                 size_t u0, size_t u1, const unsigned char *keep, double *a, size_t *blocks,
+                 double *lwtmp, size_t d)
+{
+    const vd va = V_SET1(q->a), vshift = V_SET1(q->shift), vown = V_SET1(q->own);
+    vd acc[3] = {V_LOAD(a), V_LOAD(a + 8), V_LOAD(a + 16)};
+    size_t nb = 0;
+    for (size_t u = u0; u < u1; ++u) {
+        if (keep && !keep[u])
+            continue;
+        const int split = U[u].s == q->own_seg;
+        nb += U[u].b1 - U[u].b0;
+        for (size_t b = U[u].b0; b < U[u].b1; ++b)
+            KNAME(block)(P, q, b, split, va, vshift, vown, acc, lwtmp, d);
+    }
+    *blocks += nb;
+    V_STORE(a, acc[0]);
+    V_STORE(a + 8, acc[1]);
+    V_STORE(a + 16, acc[2]);
 }
 
 /* A batch of queries: the results of pack_sums for each, bit for bit.
@@ -385,22 +411,29 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
         for (u1 = u0 + 1; u1 < nu && nb + (U[u1].b1 - U[u1].b0) <= run; ++u1)
             nb += U[u1].b1 - U[u1].b0;
         for (size_t i = 0; i < nq; ++i) {
-            const gcent__query *q = &Q[i];
             const unsigned char *keep = P->node ? W->keep + i * nu8 : NULL;
-            const vd va = V_SET1(q->a), vshift = V_SET1(q->shift), vown = V_SET1(q->own);
             double *a = W->acc + 24 * i;
-            vd acc[3] = {V_LOAD(a), V_LOAD(a + 8), V_LOAD(a + 16)};
-            for (size_t u = u0; u < u1; ++u) {
-                if (keep && !keep[u])
-                    continue;
-                const int split = U[u].s == q->own_seg;
-                W->blocks += U[u].b1 - U[u].b0;
-                for (size_t b = U[u].b0; b < U[u].b1; ++b)
-                    KNAME(block)(P, q, b, split, va, vshift, vown, acc, lwtmp);
+#define KCASE(D)                                                                             \
+    case D:                                                                                  \
+        KNAME(query_run)(P, &Q[i], U, u0, u1, keep, a, &W->blocks, lwtmp, D);                \
+        break;
+            switch (d) {
+                KCASE(1)
+                KCASE(2)
+                KCASE(3)
+                KCASE(4)
+                KCASE(5)
+                KCASE(6)
+                KCASE(7)
+                KCASE(8)
+                KCASE(9)
+                KCASE(10)
+                KCASE(11)
+                KCASE(12)
+            default:
+                KNAME(query_run)(P, &Q[i], U, u0, u1, keep, a, &W->blocks, lwtmp, d);
             }
-            V_STORE(a, acc[0]);
-            V_STORE(a + 8, acc[1]);
-            V_STORE(a + 16, acc[2]);
+#undef KCASE
         }
     }
     for (size_t i = 0; i < nq; ++i) {
