@@ -245,8 +245,10 @@ static inline double gcent__mix_logdens(const gcent__mix *m, const double *q, si
 /* Pruning is used up to this many dimensions (the bounding-box test keeps a
  * padded copy of the query on the stack); above it the pack is dense. */
 #define GCENT__PK_DMAX 256
-/* Above this exponent (relative to the query's shift) the linear-space sums
- * could overflow: callers redo that query in log space (gcent__mix_lse). */
+/* The kernel clamps exponents (relative to the query's shift) at this level,
+ * far below where the linear-space sums could overflow, and signals a query
+ * whose sums reach e^(GCENT__PK_EMAX - 1), as one with a clamped term would:
+ * callers redo that query in log space (gcent__mix_lse). */
 #define GCENT__PK_EMAX 600.0
 
 
@@ -281,8 +283,8 @@ typedef struct gcent__pack {
     double logtol;      /* log of the pruning tolerance */
     /* Terms below e^flush of the query's shift (the self term, 1, in every
      * use) count 0: flush = -(37 + ln n), so that together they are below
-     * e^-37 = 8.5e-17, under the rounding of 1 + sum. A vector whose terms
-     * are all below it skips the exponentials. */
+     * e^-37 = 8.5e-17, under the rounding of 1 + sum. A block whose 16
+     * terms are all below it skips the exponentials. */
     double flush;
     /* A query's sums are used only below this, e^(GCENT__PK_EMAX - 1): the
      * kernel counts an exponent above GCENT__PK_EMAX as GCENT__PK_EMAX, so
@@ -389,19 +391,19 @@ typedef struct gcent__pk_work {
 GCENT__HIDDEN int gcent__pk_work_init(gcent__pk_work *W, const gcent__pack *P);
 GCENT__HIDDEN void gcent__pk_work_free(gcent__pk_work *W);
 /* gcent__pack_sums for nq <= GCENT__PK_QB queries at once: out[3 i .. 3 i + 2]
- * and emax[i] are bit for bit what gcent__pack_sums(P, &Q[i], ...) gives
+ * and over[i] are bit for bit what gcent__pack_sums(P, &Q[i], ...) gives
  * (and returns), for any grouping of the queries into batches; faster,
  * because the tree is walked once per batch and the centres are read once
  * per run of blocks for all the batch's queries. Q[i].blocks and
  * Q[i].nodes are not counted. */
 GCENT__HIDDEN void gcent__pack_sums_batch(const gcent__pack *P, const gcent__query *Q,
-                                          size_t nq, double *out, double *emax,
+                                          size_t nq, double *out, double *over,
                                           gcent__pk_work *W);
 /* The same on a given instruction set (tests); returns -1 if the CPU lacks
  * it, 0 otherwise. */
 GCENT__HIDDEN int gcent__pack_sums_batch_isa(int isa, const gcent__pack *P,
                                              const gcent__query *Q, size_t nq, double *out,
-                                             double *emax, gcent__pk_work *W);
+                                             double *over, gcent__pk_work *W);
 
 /* The pruning tolerance the context asks for (0: dense). */
 static inline double gcent__prune_tol(const gcent_ctx *ctx)

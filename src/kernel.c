@@ -323,37 +323,37 @@ double gcent__pack_sums(const gcent__pack *P, const gcent__query *Q, double out[
 }
 
 void gcent__pack_sums_batch(const gcent__pack *P, const gcent__query *Q, size_t nq,
-                            double *out, double *emax, gcent__pk_work *W)
+                            double *out, double *over, gcent__pk_work *W)
 {
 #if GCENT__X86
     if (__builtin_cpu_supports("avx512f")) {
-        pack_batch_avx512(P, Q, nq, out, emax, W);
+        pack_batch_avx512(P, Q, nq, out, over, W);
         return;
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        pack_batch_avx2(P, Q, nq, out, emax, W);
+        pack_batch_avx2(P, Q, nq, out, over, W);
         return;
     }
 #endif
-    pack_batch_portable(P, Q, nq, out, emax, W);
+    pack_batch_portable(P, Q, nq, out, over, W);
 }
 
 int gcent__pack_sums_batch_isa(int isa, const gcent__pack *P, const gcent__query *Q, size_t nq,
-                               double *out, double *emax, gcent__pk_work *W)
+                               double *out, double *over, gcent__pk_work *W)
 {
     if (isa < 0 || isa > gcent__pack_isa())
         return -1;
 #if GCENT__X86
     if (isa == 2) {
-        pack_batch_avx512(P, Q, nq, out, emax, W);
+        pack_batch_avx512(P, Q, nq, out, over, W);
         return 0;
     }
     if (isa == 1) {
-        pack_batch_avx2(P, Q, nq, out, emax, W);
+        pack_batch_avx2(P, Q, nq, out, over, W);
         return 0;
     }
 #endif
-    pack_batch_portable(P, Q, nq, out, emax, W);
+    pack_batch_portable(P, Q, nq, out, over, W);
     return 0;
 }
 

@@ -54,6 +54,28 @@ static void ref_sums(const gcent__pack *P, const gcent__query *Q, long double ou
         }
 }
 
+/* The largest exponent lw_j - a |q - u_j|^2 - shift over every centre,
+ * long double (the kernel's overflow signal must fire above
+ * GCENT__PK_EMAX). */
+static long double ref_max_exponent(const gcent__pack *P, const gcent__query *Q)
+{
+    long double mx = -INFINITY;
+    for (size_t s = 0; s < P->nseg; ++s)
+        for (size_t j = P->seg[s] * GCENT__PK_BLK; j < P->seg[s + 1] * GCENT__PK_BLK; ++j) {
+            double lw = j == Q->skip ? Q->skip_lw : P->lw[j];
+            if (lw == -INFINITY)
+                continue;
+            long double d2 = 0.0L;
+            for (size_t k = 0; k < P->d; ++k) {
+                long double t = (long double)Q->q[k] - P->u[gcent__pk_at(P, j, k)];
+                d2 += t * t;
+            }
+            long double e = (long double)lw - Q->a * d2 - Q->shift;
+            mx = e > mx ? e : mx;
+        }
+    return mx;
+}
+
 typedef struct {
     double *s;
     size_t n, d;
@@ -125,8 +147,8 @@ START_TEST(test_pack_dense_vs_reference)
             make_query(&f, &P, i, &st, q, &Q, 4);
             double S[3];
             long double R[3];
-            double emax = gcent__pack_sums(&P, &Q, S);
-            ck_assert(emax <= GCENT__PK_EMAX);
+            double over = gcent__pack_sums(&P, &Q, S);
+            ck_assert(over <= GCENT__PK_EMAX);
             ref_sums(&P, &Q, R);
             for (int c = 0; c < 3; ++c)
                 ck_assert_msg(fabsl(S[c] - R[c]) <= 1e-13L * R[c] + 1e-16L,
@@ -190,12 +212,13 @@ START_TEST(test_pack_isa_identical)
 END_TEST
 
 /* The batch kernel gives, query by query, the bits of the single-query
- * kernel (sums and largest exponent) on every instruction set: dense,
+ * kernel (sums and overflow signal) on every instruction set: dense,
  * pruned and merged packs, with segments and groups, batches of every size
  * up to GCENT__PK_QB in any order (the pruning test is per query whatever
  * else is in the batch), queries far from every centre, two values of a in
  * one batch, and exponents above GCENT__PK_EMAX (the log-space fallback's
- * trigger). */
+ * trigger). The signal fires for every query with an exponent above
+ * GCENT__PK_EMAX and for none whose sums are far below e^GCENT__PK_EMAX. */
 START_TEST(test_pack_batch_identical)
 {
     const int top = gcent__pack_isa();
@@ -247,13 +270,27 @@ START_TEST(test_pack_batch_identical)
                         0);
                     j0 += len;
                 }
+                size_t over = 0;
                 for (size_t j = 0; j < nq; ++j) {
                     double S1[3];
                     double e1 = gcent__pack_sums_isa(0, &P, &Q[j], S1);
                     ck_assert_msg(memcmp(S1, S + 3 * j, sizeof S1) == 0 && e1 == E[j],
                                   "set %zu mode %d isa %d query %zu: batch differs", t, mode,
                                   isa, j);
+                    /* every term is at most e^max, n of them: below e^(EMAX - 1)
+                     * when max < EMAX - 1 - log n */
+                    long double mx = ref_max_exponent(&P, &Q[j]);
+                    over += mx > GCENT__PK_EMAX;
+                    if (mx > GCENT__PK_EMAX)
+                        ck_assert_msg(E[j] > GCENT__PK_EMAX,
+                                      "set %zu mode %d isa %d query %zu: exponent %.3Lf, no "
+                                      "overflow signal", t, mode, isa, j, mx);
+                    else if (mx < GCENT__PK_EMAX - 1.0 - log((double)P.npad) - 1e-6)
+                        ck_assert_msg(!(E[j] > GCENT__PK_EMAX),
+                                      "set %zu mode %d isa %d query %zu: exponent %.3Lf, "
+                                      "overflow signal", t, mode, isa, j, mx);
                 }
+                ck_assert_msg(over > 0, "set %zu mode %d: no exponent above the top", t, mode);
             }
             ck_assert_int_eq(gcent__pack_sums_batch_isa(top + 1, &P, Q, 1, S, E, &W), -1);
             free(qs);
