@@ -100,12 +100,12 @@ $(SHLIB): $(OBJS) src/libgcent.map | lib
 # ---- tests -----------------------------------------------------------------
 # The suite links the static library so that it can also test internals.
 $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Isupport \
 	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
 	    $(CHECK_LIBS) $(LIB_LIBS)
 
 # tests/test_npy.c includes the examples' .npy reader.
-$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: examples/npy.h
+$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: support/npy.h
 
 check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
@@ -116,7 +116,7 @@ check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h Makefile
 	@mkdir -p build/asan
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc -Isupport $(CHECK_CFLAGS) \
 	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
 
 # Allocation-failure injection: the library from source with its allocation
@@ -160,20 +160,20 @@ check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS
 # (library from source) and runs it for FUZZ_SECONDS on a scratch corpus seeded
 # with the committed one; a crash or a slow input (FUZZ_TIMEOUT seconds) is
 # written to build/fuzz/<t>-crash-* (or -timeout-*) and fails the target.
-build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) examples/npy.h
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) support/npy.h
 	@mkdir -p build/fuzz
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Iexamples \
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isupport \
 	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
 build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) \
-                     examples/npy.h Makefile
+                     support/npy.h Makefile
 	@mkdir -p build/asan
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Iexamples $(ASAN_FLAGS) \
+	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(ASAN_FLAGS) \
 	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) examples/npy.h Makefile
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) support/npy.h Makefile
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Iexamples $(FUZZ_FLAGS) \
+	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(FUZZ_FLAGS) \
 	    -o $@ $< $(SRCS) $(LIB_LIBS)
 
 # One target's run (a piece of the shell line of `fuzz`, st collects failures).
@@ -272,7 +272,7 @@ COV_DIR    := build/coverage
 COV_OBJS   := $(patsubst src/%.c,$(COV_DIR)/obj/%.o,$(SRCS))
 COV_OPT    ?= -O0
 COV_CFLAGS := $(COV_OPT) -g --coverage -fprofile-abs-path -DGCENT_NO_CLONES -DGCENT_TEST_ALLOC_HOOK
-COV_TEST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $(CHECK_CFLAGS) -O2 -g \
+COV_TEST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Isupport $(CHECK_CFLAGS) -O2 -g \
                    -DGCENT_TEST_ALLOC_HOOK
 COV_TOP    ?= 10
 # The -O0 mixture kernel makes the suite several times slower: stretch Check's
@@ -292,8 +292,8 @@ $(COV_DIR)/alloc-fail: $(COV_OBJS) tests/alloc/alloc_fail.c
 	    $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
 
 # The fuzz corpora that make check replays count too.
-$(COV_DIR)/replay-%: $(COV_OBJS) tests/fuzz/fuzz_%.c tests/fuzz/replay.c examples/npy.h
-	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -Iexamples -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c \
+$(COV_DIR)/replay-%: $(COV_OBJS) tests/fuzz/fuzz_%.c tests/fuzz/replay.c support/npy.h
+	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -Isupport -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c \
 	    $(COV_OBJS) $(LDFLAGS) -lgcov $(LIB_LIBS)
 
 coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail $(addprefix $(COV_DIR)/replay-,$(FUZZ_TARGETS))
@@ -462,9 +462,9 @@ demo: examples
 # python3-scipy). BENCH_QUICK=1: a tiny grid in seconds (what CI runs).
 PYTHON ?= /usr/bin/python3
 BENCH_BIN := build/bench/gcent-bench
-$(BENCH_BIN): bench/bench.c examples/mlp.h examples/szt12.h $(STLIB) $(HDRS)
+$(BENCH_BIN): bench/bench.c support/mlp.h support/szt12.h $(STLIB) $(HDRS)
 	@mkdir -p build/bench
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude $(BLAS_CFLAGS) $(CFLAGS) -o $@ \
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude -Isupport $(BLAS_CFLAGS) $(CFLAGS) -o $@ \
 	    bench/bench.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
 bench: $(BENCH_BIN)

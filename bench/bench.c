@@ -60,7 +60,7 @@
  *   gcent_mi_layer with k = 4 rows per input (m = n/4), alternating labels.
  *   n = 16384 with 10 draws (2.7e9 pairs) is left out.
  * - network data: the pre-noise activations S_l of the 12-10-7-5-4-3-2 noisy
- *   tanh network (examples/mlp.h, beta = 0.1, seed 1, Adam 3e-3, batch 64,
+ *   tanh network (support/mlp.h, beta = 0.1, seed 1, Adam 3e-3, batch 64,
  *   200 epochs) on the generated 12-bit set, layers of width 10, 7, 5, 3
  *   (l = 1, 2, 3, 5); both functions at (n, draws) in {(1024, 10),
  *   (4096, 10), (16384, 1)}, 2 threads dense and pruned, plus 1 thread for
@@ -90,8 +90,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <gcent.h>
-#include "../examples/szt12.h"
-#include "../examples/mlp.h"
+#include "../support/szt12.h"
+#include "../support/mlp.h"
 
 /* Pruning options of the kernel work, which may be absent from the linked
  * library. Option id 7 is either a switch (GCENT_OPT_PRUNE: 1 on, the

@@ -2,7 +2,7 @@
  * (Goldfeld et al., "Estimating Information Flow in Deep Neural Networks",
  * ICML 2019), on the 12-bit data set of Shwartz-Ziv & Tishby (2017).
  *
- * The network (examples/mlp.h) is 12-10-7-5-4-3-2 by default: tanh hidden
+ * The network (support/mlp.h) is 12-10-7-5-4-3-2 by default: tanh hidden
  * layers whose every output gets Gaussian noise N(0, beta^2), in training and
  * in measurement, and a softmax output. It is trained by minibatch Adam (or
  * SGD) on a random 80% of the 4096 patterns. At log-spaced epochs the program

@@ -1,4 +1,4 @@
-/* The .npy reader of the examples (examples/npy.h), on real files written by
+/* The .npy reader of the examples (support/npy.h), on real files written by
  * NumPy (tests/data/npy, made by make_fixtures.py there).
  *
  * Well-formed files: every element is compared bit for bit with the formula
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
-#include "../examples/npy.h"
+#include "../support/npy.h"
 
 #ifndef NPY_FIXTURES
 #define NPY_FIXTURES "tests/data/npy/"

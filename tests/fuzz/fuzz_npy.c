@@ -1,4 +1,4 @@
-/* libFuzzer target over the .npy reader of the examples (examples/npy.h),
+/* libFuzzer target over the .npy reader of the examples (support/npy.h),
  * which gcent-estimate uses on files it is handed. The input is the file.
  *
  * It is parsed with each accepted-dtype mask (floats, integers, both) and
