@@ -81,7 +81,7 @@ build/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS) | build/obj
 # The mixture kernel is always vectorised (-O3 after the user's CFLAGS); it
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
 build/obj/mixture.o: KERNEL_CFLAGS = -O3
-build/obj/kernel.o: KERNEL_CFLAGS = -O3
+build/obj/kernel.o build/obj/kdtree.o build/obj/pack.o build/obj/prune.o: KERNEL_CFLAGS = -O3
 
 build/obj build/tests lib:
 	mkdir -p $@
@@ -114,14 +114,14 @@ check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 # (library and tests from source, every finding fatal).
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h Makefile
+build/asan/gcent-tests: $(SRCS) $(wildcard src/*.h) $(HDRS) $(TEST_SRCS) tests/tests.h Makefile
 	@mkdir -p build/asan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc -Isupport -Itests/ref $(CHECK_CFLAGS) \
 	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
 
 # Allocation-failure injection: the library from source with its allocation
 # hook counting (never in the installed library), under ASan/LSan.
-build/alloc/alloc-fail: $(SRCS) src/internal.h $(HDRS) tests/alloc/alloc_fail.c Makefile
+build/alloc/alloc-fail: $(SRCS) $(wildcard src/*.h) $(HDRS) tests/alloc/alloc_fail.c Makefile
 	@mkdir -p build/alloc
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
 	    -DGCENT_TEST_ALLOC_HOOK $(ASAN_FLAGS) -o $@ $(SRCS) tests/alloc/alloc_fail.c \
@@ -136,7 +136,7 @@ check-alloc: build/alloc/alloc-fail
 # which the loader calls before TSan is initialised; every clone computes the
 # same bits, so the plain kernel stands for them.)
 TSAN_FLAGS := -O1 -g -fsanitize=thread -DGCENT_NO_CLONES
-build/tsan/concurrent: $(SRCS) src/internal.h $(HDRS) tests/tsan/concurrent.c Makefile
+build/tsan/concurrent: $(SRCS) $(wildcard src/*.h) $(HDRS) tests/tsan/concurrent.c Makefile
 	@mkdir -p build/tsan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(CHECK_CFLAGS) \
 	    $(TSAN_FLAGS) -o $@ $(SRCS) tests/tsan/concurrent.c $(CHECK_LIBS) $(LIB_LIBS)
@@ -165,13 +165,13 @@ build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) su
 	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isupport \
 	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
-build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) \
+build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) $(wildcard src/*.h) $(HDRS) \
                      support/npy.h Makefile
 	@mkdir -p build/asan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(ASAN_FLAGS) \
 	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) support/npy.h Makefile
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) $(wildcard src/*.h) $(HDRS) support/npy.h Makefile
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(FUZZ_FLAGS) \
 	    -o $@ $< $(SRCS) $(LIB_LIBS)
@@ -228,7 +228,7 @@ build/valgrind/kernel-bits: tests/valgrind/kernel_bits.c $(STLIB) $(HDRS)
 	@mkdir -p build/valgrind
 	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Iinclude $(CFLAGS) -o $@ $< $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
-build/valgrind/kernel-bits-portable: tests/valgrind/kernel_bits.c $(SRCS) src/internal.h $(HDRS)
+build/valgrind/kernel-bits-portable: tests/valgrind/kernel_bits.c $(SRCS) $(wildcard src/*.h) $(HDRS)
 	@mkdir -p build/valgrind
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) -DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL \
 	    -o $@ $< $(SRCS) $(LDFLAGS) $(LIB_LIBS)
@@ -279,7 +279,7 @@ COV_TOP    ?= 10
 # per-test timeouts.
 CK_TIMEOUT_MULTIPLIER ?= 10
 
-$(COV_DIR)/obj/%.o: src/%.c src/internal.h $(HDRS)
+$(COV_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS)
 	@mkdir -p $(COV_DIR)/obj
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(COV_CFLAGS) -c $< -o $@
 
