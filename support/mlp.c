@@ -239,6 +239,28 @@ static int mlp__by_key(const void *a, const void *b)
     return (p->index > q->index) - (p->index < q->index);
 }
 
+int mlp_random_order(uint64_t seed, uint64_t stream, size_t n, size_t *order)
+{
+    if (order == NULL || n == 0 || n > SIZE_MAX / sizeof(mlp__keyed))
+        return MLP_EINVAL;
+    mlp__keyed *kv = malloc(n * sizeof *kv);
+    double *keys = malloc(n * sizeof *keys);
+    if (kv == NULL || keys == NULL) {
+        free(kv), free(keys);
+        return MLP_ENOMEM;
+    }
+    gcent_rng_normals(seed, stream, 0, n, keys);
+    for (size_t i = 0; i < n; ++i) {
+        kv[i].key = keys[i];
+        kv[i].index = i;
+    }
+    qsort(kv, n, sizeof *kv, mlp__by_key);
+    for (size_t i = 0; i < n; ++i)
+        order[i] = kv[i].index;
+    free(kv), free(keys);
+    return MLP_OK;
+}
+
 enum { MLP_BLOCK = 256 }; /* rows per forward block in measurement */
 
 int mlp_train_epoch(mlp *net, const double *x, const int *y, size_t n, size_t batch,
@@ -254,24 +276,22 @@ int mlp_train_epoch(mlp *net, const double *x, const int *y, size_t n, size_t ba
     if (mlp__reserve(net, batch) != MLP_OK)
         return MLP_ENOMEM;
     /* shuffled order: the inputs sorted by one normal key each */
-    mlp__keyed *kv = malloc(n * sizeof *kv);
-    double *keys = malloc(n * sizeof *keys);
+    size_t *order = malloc(n * sizeof *order);
     int *yb = malloc(batch * sizeof *yb);
-    if (kv == NULL || keys == NULL || yb == NULL) {
-        free(kv), free(keys), free(yb);
+    if (order == NULL || yb == NULL) {
+        free(order), free(yb);
         return MLP_ENOMEM;
     }
-    gcent_rng_normals(net->seed, MLP_STREAM_SHUFFLE + epoch, 0, n, keys);
-    for (size_t i = 0; i < n; ++i) {
-        kv[i].key = keys[i];
-        kv[i].index = i;
+    int st = mlp_random_order(net->seed, MLP_STREAM_SHUFFLE + epoch, n, order);
+    if (st != MLP_OK) {
+        free(order), free(yb);
+        return st;
     }
-    qsort(kv, n, sizeof *kv, mlp__by_key);
     double total = 0.0;
     for (size_t p0 = 0; p0 < n; p0 += batch) {
         size_t B = n - p0 < batch ? n - p0 : batch;
         for (size_t r = 0; r < B; ++r) {
-            size_t i = kv[p0 + r].index;
+            size_t i = order[p0 + r];
             memcpy(net->t[0] + r * d0, x + i * d0, d0 * sizeof(double));
             yb[r] = y[i];
         }
@@ -284,7 +304,7 @@ int mlp_train_epoch(mlp *net, const double *x, const int *y, size_t n, size_t ba
         mlp__backward(net, B, yb);
         mlp__update(net, opt, lr);
     }
-    free(kv), free(keys), free(yb);
+    free(order), free(yb);
     if (loss != NULL)
         *loss = total / (double)n;
     return MLP_OK;

@@ -73,6 +73,12 @@
  *        noise-free values T_l = S_l of the deterministic counterpart (as
  *        binned by the earlier information-plane work). NULL entries are
  *        skipped.
+ *   int  mlp_random_order(uint64_t seed, uint64_t stream, size_t n, size_t *order);
+ *        order[0..n-1] = 0..n-1 sorted by one normal key each (key i =
+ *        normal i of `stream` of `seed`, gcent_rng_normals; ties by index):
+ *        the random permutation fixed by (seed, stream) that shuffles the
+ *        training inputs of an epoch (stream MLP_STREAM_SHUFFLE + epoch);
+ *        programs use it with streams of their own for fixed splits.
  *   const char *mlp_strerror(int status);
  *
  * Every int function returns MLP_OK (0), MLP_EINVAL (bad argument: NULL,
@@ -128,5 +134,6 @@ int mlp_evaluate(mlp *net, const double *x, const int *y, size_t n, uint64_t tag
 int mlp_layer_samples(mlp *net, const double *x, size_t n, size_t k, uint64_t tag,
                       double *const *s);
 int mlp_forward_t(mlp *net, const double *x, size_t n, uint64_t tag, double *const *t);
+int mlp_random_order(uint64_t seed, uint64_t stream, size_t n, size_t *order);
 
 #endif /* MLP_H */
