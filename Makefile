@@ -438,7 +438,13 @@ abi-baseline: $(SHLIB)
 	@mkdir -p abi
 	abidw $(ABIDW_FLAGS) $(SHLIB) > abi/libgcent-$(VERSION).abi
 
-# ---- pkg-config ----------------------------------------------------------------
+# ---- pkg-config and CMake package files -------------------------------------------
+# Written from their templates with the install paths; build/paths.stamp
+# (written when the Makefile is read, like the flag stamps) holds those
+# paths and the link flags, so the files are rewritten when either changes.
+PATHS_STAMP := build/paths.stamp
+PATHS_TEXT = PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) BLAS_LIBS=$(BLAS_LIBS) \
+    THREAD_LIBS=$(THREAD_LIBS)
 # Requires.private names the BLAS modules when their .pc files exist, otherwise
 # the flags go to Libs.private directly (pkgconf fails on missing modules).
 PC_REQUIRES := $(shell $(PKG_CONFIG) --exists lapacke $(BLAS_PC) 2>/dev/null && echo "lapacke $(BLAS_PC)")
@@ -448,18 +454,33 @@ else
 PC_LIBS_PRIVATE := $(THREAD_LIBS) -lm
 endif
 
-build/gcent.pc: pkgconfig/gcent.pc.in $(VERSION_H) Makefile
+build/gcent.pc: pkgconfig/gcent.pc.in $(VERSION_H) $(PATHS_STAMP)
 	@mkdir -p build
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES)|' \
 	    -e 's|@LIBS_PRIVATE@|$(PC_LIBS_PRIVATE)|' $< > $@
 
-.PHONY: build/gcent.pc
+# CMake: gcentConfig.cmake (imported targets gcent::gcent and
+# gcent::gcent_static) and gcentConfigVersion.cmake, installed to CMAKEDIR.
+# The static target's INTERFACE_LINK_LIBRARIES: the library's link flags as a
+# CMake list.
+CMAKE_STATIC_LIBS = $(strip $(BLAS_LIBS) $(THREAD_LIBS) -lm)
+SIZEOF_VOID_P = $(shell printf '__SIZEOF_POINTER__\n' | $(CC) -E -P -x c - 2>/dev/null | tail -n 1)
+CMAKE_SED = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@VMAJOR@|$(VMAJOR)|g' \
+    -e 's|@VMINOR@|$(VMINOR)|g' -e 's|@SONAME@|$(SONAME)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@STATIC_LIBS_TEXT@|$(CMAKE_STATIC_LIBS)|g' \
+    -e 's|@STATIC_LIBS_LIST@|$(subst $(space),;,$(CMAKE_STATIC_LIBS))|g' \
+    -e 's|@SIZEOF_VOID_P@|$(SIZEOF_VOID_P)|g'
+build/cmake/%.cmake: cmake/%.cmake.in $(VERSION_H) $(PATHS_STAMP)
+	@mkdir -p $(@D)
+	$(CMAKE_SED) $< > $@
+CMAKE_FILES := build/cmake/gcentConfig.cmake build/cmake/gcentConfigVersion.cmake
 
 # ---- install ------------------------------------------------------------------
-install: all build/gcent.pc
-	install -d $(DESTDIR)$(INCLUDEDIR)/gcent $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+install: all build/gcent.pc $(CMAKE_FILES)
+	install -d $(DESTDIR)$(INCLUDEDIR)/gcent $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(CMAKEDIR)
 	install -m 644 include/gcent.h $(DESTDIR)$(INCLUDEDIR)/gcent.h
 	install -m 644 $(wildcard include/gcent/*.h) $(DESTDIR)$(INCLUDEDIR)/gcent/
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libgcent.a
@@ -468,6 +489,7 @@ install: all build/gcent.pc
 	$(if $(EXTRA_LINK),ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(EXTRA_LINK))
 	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgcent.so
 	install -m 644 build/gcent.pc $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
+	install -m 644 $(CMAKE_FILES) $(DESTDIR)$(CMAKEDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/gcent.h
@@ -477,6 +499,8 @@ uninstall:
 	      $(if $(EXTRA_LINK),$(DESTDIR)$(LIBDIR)/$(EXTRA_LINK)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libgcent.so.$(VERSION)
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
+	rm -f $(addprefix $(DESTDIR)$(CMAKEDIR)/,$(notdir $(CMAKE_FILES)))
+	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 # ---- examples (built against an installed copy, through pkg-config only) --------
 STAGE := $(CURDIR)/build/stage
@@ -519,6 +543,7 @@ clean:
 
 # The flag stamps (see "dependency tracking" above), written now.
 $(call write_stamp,$(FLAGS_STAMP),$(FLAGS_TEXT))
+$(call write_stamp,$(PATHS_STAMP),$(PATHS_TEXT))
 $(call write_stamp,build/fuzz/flags.stamp,FUZZ_CC=$(FUZZ_CC) FUZZ_CFLAGS=$(FUZZ_CFLAGS))
 $(call write_stamp,$(COV_DIR)/flags.stamp,COV_CFLAGS=$(COV_CFLAGS) COV_TEST_CFLAGS=$(COV_TEST_CFLAGS))
 
