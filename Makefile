@@ -101,11 +101,12 @@ $(SHLIB): $(OBJS) src/libgcent.map | lib
 # The suite links the static library so that it can also test internals.
 $(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
 	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Isupport \
-	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
+	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(NPY_SRC) $(STLIB) $(LDFLAGS) \
 	    $(CHECK_LIBS) $(LIB_LIBS)
 
-# tests/test_npy.c includes the examples' .npy reader.
-$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: support/npy.h
+# tests/test_npy.c tests the reader of gcent-estimate, support/npy.c.
+NPY_SRC := support/npy.c
+$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: $(NPY_SRC) support/npy.h
 
 check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
@@ -117,7 +118,7 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h Makefile
 	@mkdir -p build/asan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc -Isupport $(CHECK_CFLAGS) \
-	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
+	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(NPY_SRC) $(CHECK_LIBS) $(LIB_LIBS)
 
 # Allocation-failure injection: the library from source with its allocation
 # hook counting (never in the installed library), under ASan/LSan.
@@ -160,21 +161,21 @@ check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS
 # (library from source) and runs it for FUZZ_SECONDS on a scratch corpus seeded
 # with the committed one; a crash or a slow input (FUZZ_TIMEOUT seconds) is
 # written to build/fuzz/<t>-crash-* (or -timeout-*) and fails the target.
-build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) support/npy.h
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) support/npy.h $(NPY_SRC)
 	@mkdir -p build/fuzz
 	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isupport \
-	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(NPY_SRC) $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
 build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) \
-                     support/npy.h Makefile
+                     support/npy.h $(NPY_SRC) Makefile
 	@mkdir -p build/asan
 	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(ASAN_FLAGS) \
-	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
+	    -o $@ $< tests/fuzz/replay.c $(NPY_SRC) $(SRCS) $(LIB_LIBS)
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) support/npy.h Makefile
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) support/npy.h $(NPY_SRC) Makefile
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(FUZZ_FLAGS) \
-	    -o $@ $< $(SRCS) $(LIB_LIBS)
+	    -o $@ $< $(NPY_SRC) $(SRCS) $(LIB_LIBS)
 
 # One target's run (a piece of the shell line of `fuzz`, st collects failures).
 fuzz_one = rm -rf build/fuzz/work-$(1) && mkdir -p build/fuzz/work-$(1); \
@@ -284,7 +285,7 @@ $(COV_DIR)/obj/%.o: src/%.c src/internal.h $(HDRS)
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(COV_CFLAGS) -c $< -o $@
 
 $(COV_DIR)/gcent-tests: $(COV_OBJS) $(TEST_SRCS) tests/tests.h
-	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ $(TEST_SRCS) $(COV_OBJS) \
+	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ $(TEST_SRCS) $(NPY_SRC) $(COV_OBJS) \
 	    $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
 
 $(COV_DIR)/alloc-fail: $(COV_OBJS) tests/alloc/alloc_fail.c
@@ -292,9 +293,9 @@ $(COV_DIR)/alloc-fail: $(COV_OBJS) tests/alloc/alloc_fail.c
 	    $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
 
 # The fuzz corpora that make check replays count too.
-$(COV_DIR)/replay-%: $(COV_OBJS) tests/fuzz/fuzz_%.c tests/fuzz/replay.c support/npy.h
+$(COV_DIR)/replay-%: $(COV_OBJS) tests/fuzz/fuzz_%.c tests/fuzz/replay.c support/npy.h $(NPY_SRC)
 	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -Isupport -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c \
-	    $(COV_OBJS) $(LDFLAGS) -lgcov $(LIB_LIBS)
+	    $(NPY_SRC) $(COV_OBJS) $(LDFLAGS) -lgcov $(LIB_LIBS)
 
 coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail $(addprefix $(COV_DIR)/replay-,$(FUZZ_TARGETS))
 	@rm -f $(COV_DIR)/obj/*.gcda
