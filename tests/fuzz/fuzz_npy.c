@@ -158,6 +158,16 @@ static int parse(const uint8_t *data, size_t size, unsigned accept, size_t errle
     return st;
 }
 
+/* 1 if the n bytes at p hold the string s (messages quote the input). */
+static int contains(const uint8_t *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    for (size_t i = 0; k <= n && i <= n - k; ++i)
+        if (memcmp(p + i, s, k) == 0)
+            return 1;
+    return 0;
+}
+
 /* A message of a failed call: non-empty, one line, NUL-terminated. */
 static void check_message(const char *err, size_t errlen, const char *what)
 {
@@ -195,7 +205,8 @@ static void check_labels(const uint8_t *buf, size_t size, const npy_array *a)
     if (st != 0) {
         check_message(msg, sizeof msg, "npy_labels_parse");
         FZ_CHECK(memcmp(&l, &sentinel, sizeof l) == 0, "labels written on error");
-        FZ_CHECK(strstr(msg, "2^53") == NULL, "internals in a message: %s", msg);
+        FZ_CHECK(strstr(msg, "2^53") == NULL || contains(buf, size, "2^53"),
+                 "internals in a message: %s", msg);
     }
     /* when it must succeed */
     int want = -1;
