@@ -445,14 +445,15 @@ uninstall:
 # dist-packages; Debian's python3 reads /usr/local/lib/python3/dist-packages,
 # other prefixes need PYTHONPATH) and records LIBDIR in gcent/_installed.py,
 # where the package looks for libgcent.so. make check runs its tests
-# (python/tests, pytest) against the freshly built shared library.
+# (python/tests, pytest) against the freshly built shared library, and the
+# test of the PyTorch example's data set (examples/python/test_szt12.py).
 PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
 PY_SRCS := $(filter-out python/gcent/_installed.py,$(wildcard python/gcent/*.py))
 
 check: check-python
 check-python: $(SHLIB)
 	cd python && GCENT_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONDONTWRITEBYTECODE=1 \
-	    $(PYTHON) -m pytest -q -p no:cacheprovider tests
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests ../examples/python
 
 install: install-python
 install-python:

@@ -121,3 +121,20 @@ def test_binned_exact_counts():
 def test_bin_fixed_range():
     g = gcent.bin_fixed_range(-1.0, 1.0, 30)
     assert g.width == 2.0 / 30 and g.origin == -1.0
+
+
+def test_readme_python_example(capsys):
+    """The README's Python block, run as it is: the single neuron to 1e-9 and
+    a layer whose estimates respect the exact bounds."""
+    import os
+    import re
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(blocks) == 1
+    ns = {}
+    exec(compile(blocks[0], "README.md", "exec"), ns)
+    assert abs(ns["i"] - SINGLE_NEURON_IXT) <= 1e-9
+    r = ns["r"]
+    assert 0 < r.ixt.value <= math.log(512) and r.iyt.value <= math.log(2)
+    assert capsys.readouterr().out.split() == [repr(r.ixt.value), repr(r.ixt.se),
+                                               repr(r.iyt.value)]
