@@ -41,8 +41,11 @@ def c_rows(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("szt12")
     (tmp / "dump.c").write_text(PROGRAM)
     exe = str(tmp / "dump")
+    # the generator is header-only, or support/szt12.c with its header
+    srcs = [str(tmp / "dump.c")] + [f for f in [os.path.join(SUPPORT, "szt12.c")]
+                                    if os.path.exists(f)]
     subprocess.run([cc, "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-O2", "-I", SUPPORT, "-o",
-                    exe, str(tmp / "dump.c"), "-lm"], check=True)
+                    exe] + srcs + ["-lm"], check=True)
     out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
     return [line.split() for line in out.splitlines()]
 

@@ -11,6 +11,11 @@ is needed, NumPy is the only dependency. Quick use:
     r = gcent.mi_layer(layer, beta=0.1, labels=y)        # layer: (m, k, d) array
     r.ixt.value, r.iyt.value                             # the information-plane point
 
+Also: plans (gcent.plan_mi_layer, gcent.plan_entropy: prepared once, executed
+every epoch), shards (gcent.mi_layer_partial, Partial.merge,
+gcent.mi_layer_finish) and the sliced plane (gcent.sliced_mi_layer), where the
+loaded libgcent has them (gcent.has("gcent_sliced_mi_layer")).
+
 Every estimator takes NumPy arrays (or anything np.asarray accepts, PyTorch
 tensors included) of any real dtype and memory order, the options of
 gcent.Context as keyword arguments (seed, draws, threads, method, log_base,
@@ -27,6 +32,9 @@ from ._entropy import entropy, entropy_bounds, noise_entropy
 from ._errors import GcentError, Status, status_name
 from ._library import load as _load
 from ._mi import mi_layer
+from ._plans import Plan, plan_entropy, plan_mi_layer
+from ._shards import Partial, entropy_finish, entropy_partial, mi_layer_finish, mi_layer_partial
+from ._sliced import sliced_mi_layer
 from ._results import BinGrid, BinnedMI, Bounds, Estimate, LayerMI, SlicedMI
 from ._rng import rng_normals
 from ._version import __version__
@@ -67,7 +75,9 @@ def has(name):
 
 __all__ = [
     "BinGrid", "BinnedMI", "Bounds", "Context", "Estimate", "GcentError", "LayerMI",
-    "OPTIONS", "SlicedMI", "Status", "__version__", "bin_fixed_range", "binned_entropy",
-    "binned_mi", "entropy", "entropy_bounds", "has", "library_path", "load", "mi_layer",
-    "noise_entropy", "opt_bounds", "rng_normals", "status_name", "strerror", "version",
+    "OPTIONS", "Partial", "Plan", "SlicedMI", "Status", "__version__", "bin_fixed_range",
+    "binned_entropy", "binned_mi", "entropy", "entropy_bounds", "entropy_finish",
+    "entropy_partial", "has", "library_path", "load", "mi_layer", "mi_layer_finish",
+    "mi_layer_partial", "noise_entropy", "opt_bounds", "plan_entropy", "plan_mi_layer",
+    "rng_normals", "sliced_mi_layer", "status_name", "strerror", "version",
 ]

@@ -39,8 +39,8 @@ def binned_mi(t, width, *, labels=None, k=None, ctx=None, progress=None, **optio
     return BinnedMI(ixt.value, iyt.value if y is not None else None)
 
 
-# The documented causes of each status of gcent_bin_fixed_range (which has no
-# context, hence no message of its own).
+# The documented causes of each status of gcent_bin_fixed_range, for a
+# libgcent without gcent_bin_fixed_range_ctx (whose message says it).
 _FIXED_RANGE_REASONS = {
     Status.EINVAL: "nbins must be >= 1 and lo < hi",
     Status.EDOM: "lo and hi must be finite",
@@ -56,6 +56,10 @@ def bin_fixed_range(lo, hi, nbins):
     nbins = _inputs.size(nbins, fn, "nbins")
     width, origin = ctypes.c_double(), ctypes.c_double()
     lib = _library.get()
+    if lib.has("gcent_bin_fixed_range_ctx"):  # the library's own reason
+        call(None, {}, None, fn, lambda lib, c: lib.bin_fixed_range_ctx(
+            c, lo, hi, nbins, ctypes.byref(width), ctypes.byref(origin)))
+        return BinGrid(width.value, origin.value)
     st = lib.bin_fixed_range(lo, hi, nbins, ctypes.byref(width), ctypes.byref(origin))
     if st != 0:
         raise GcentError(st, "%s(lo=%r, hi=%r, nbins=%d): %s" % (

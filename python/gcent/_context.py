@@ -82,6 +82,15 @@ OPTIONS = {
 }
 
 
+# Read-only information (gcent_ctx_get / gcent_plan_get), where the library has it.
+INFO_LAST_METHOD = 200
+
+
+def method_name(v):
+    """"mc" or "quadrature" for a GCENT_INFO_LAST_METHOD value; None for 0 (no call yet)."""
+    return None if v == 0 else OPTIONS["method"][2](v)
+
+
 def _text(b):
     return b.decode("utf-8", "replace") if b else ""
 
@@ -177,6 +186,15 @@ class Context:
             self._lib.ctx_reset(self._ptr)
 
     @property
+    def last_method(self):
+        """"mc" or "quadrature": the method of the last successful estimate of
+        this context, which says what its se fields are (a Monte Carlo
+        standard error, or a bound on the quadrature error); None before any.
+        Raises GcentError(EUNSUPPORTED) with a libgcent that does not report it."""
+        with self._using():
+            return method_name(self._get((INFO_LAST_METHOD,)))
+
+    @property
     def errmsg(self):
         """The library's reason for the last failure of a call with this context."""
         return _text(self._lib.ctx_errmsg(self._ptr))
@@ -215,24 +233,28 @@ class Context:
 
 
 class _Guard:
-    def __init__(self, ctx):
-        self.ctx = ctx
+    """One call at a time on an object with _guard (a Lock), _owner and _ptr
+    (a Context or a Plan): another thread waits; the same thread (a progress
+    callable calling back into it) is refused."""
+
+    def __init__(self, obj, what="gcent.Context"):
+        self.obj, self.what = obj, what
 
     def __enter__(self):
-        ctx, me = self.ctx, threading.get_ident()
-        if ctx._owner == me:
-            raise RuntimeError("gcent.Context used from inside its own call (a progress "
-                               "callable must not call into the context it reports on)")
-        ctx._guard.acquire()
-        if not ctx._ptr:
-            ctx._guard.release()
-            raise GcentError(Status.EINVAL, "the gcent.Context is closed")
-        ctx._owner = me
-        return ctx
+        obj, me = self.obj, threading.get_ident()
+        if obj._owner == me:
+            raise RuntimeError("%s used from inside its own call (a progress callable must "
+                               "not call into the %s it reports on)" % (self.what, self.what))
+        obj._guard.acquire()
+        if not obj._ptr:
+            obj._guard.release()
+            raise GcentError(Status.EINVAL, "the %s is closed" % self.what)
+        obj._owner = me
+        return obj
 
     def __exit__(self, *exc):
-        self.ctx._owner = None
-        self.ctx._guard.release()
+        self.obj._owner = None
+        self.obj._guard.release()
 
 
 def _option(name):
@@ -274,6 +296,12 @@ class _Progress:
     def _on_sigint(self, _signum, _frame):
         self.interrupted = True
 
+    def raise_pending(self):
+        """Re-raise what the callable raised (or KeyboardInterrupt), once."""
+        exc, self.exc, self.interrupted = self.exc, None, False
+        if exc is not None:
+            raise exc
+
     def __enter__(self):
         if (threading.current_thread() is threading.main_thread()
                 and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
@@ -291,7 +319,8 @@ def call(ctx, options, progress, fn, body):
     """Run body(lib, ctx_pointer) -> status on ctx (or a temporary context made
     with the options), with the options applied for this call only and the
     progress callable installed. Raises GcentError "fn: reason" on a negative
-    status; re-raises an exception of the progress callable."""
+    status; re-raises an exception of the progress callable. Returns the
+    progress trampoline (a plan keeps the one it was created with)."""
     if ctx is None:
         with Context(**options) as tmp:
             return _run(tmp, {}, progress, fn, body)
@@ -313,11 +342,10 @@ def _run(ctx, options, progress, fn, body):
         finally:
             lib.ctx_set_progress(ctx._ptr, _library.PROGRESS_FN(), None)
             ctx._restore(old)
-    if tramp.exc is not None:
-        raise tramp.exc
+    tramp.raise_pending()
     if st != 0:
         raise GcentError(st, reason or "%s: %s" % (fn, _text(lib.strerror(st))))
-    return st
+    return tramp
 
 
 def opt_bounds(name):

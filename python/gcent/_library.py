@@ -40,6 +40,17 @@ class SlicedMI_c(ctypes.Structure):
     _fields_ = [("ixt", Estimate_c), ("iyt", Estimate_c)]
 
 
+# gcent_partial (gcent/shard.h): GCENT_PARTIAL_WORDS uint64 words of plain
+# bytes. Its size is ABI (it changes only with the SONAME, which the version
+# check covers); test_shards.py compares it with the header.
+PARTIAL_WORDS = 2048
+
+
+class Partial_c(ctypes.Structure):
+    """gcent_partial."""
+    _fields_ = [("opaque", c_uint64 * PARTIAL_WORDS)]
+
+
 ctx_p = c_void_p       # gcent_ctx *
 plan_p = c_void_p      # gcent_plan *
 dbl_p = P(c_double)    # const double * (arrays are passed as raw addresses)
@@ -81,11 +92,32 @@ PROTOTYPES = {
                                 c_double, P(c_double), P(c_double)], True),
     "gcent_bin_fixed_range": (c_int, [c_double, c_double, c_size_t, P(c_double), P(c_double)],
                               True),
+    "gcent_bin_fixed_range_ctx": (c_int, [ctx_p, c_double, c_double, c_size_t, P(c_double),
+                                          P(c_double)], False),
     # plans (second release)
     "gcent_plan_mi_layer": (c_int, [ctx_p, c_size_t, c_size_t, c_size_t, int_p, c_double,
                                     P(plan_p)], False),
     "gcent_plan_execute_mi": (c_int, [plan_p, dbl_p, c_size_t, P(LayerMI_c)], False),
+    "gcent_plan_execute_mi_partial": (c_int, [plan_p, dbl_p, c_size_t, c_size_t, c_size_t,
+                                              P(Partial_c)], False),
+    "gcent_plan_entropy": (c_int, [ctx_p, c_size_t, c_size_t, dbl_p, c_double, P(plan_p)],
+                           False),
+    "gcent_plan_execute_entropy": (c_int, [plan_p, dbl_p, c_size_t, P(Estimate_c)], False),
+    "gcent_plan_execute_entropy_partial": (c_int, [plan_p, dbl_p, c_size_t, c_size_t,
+                                                   c_size_t, P(Partial_c)], False),
+    "gcent_plan_get": (c_int, [plan_p, c_int, P(c_double)], False),
+    "gcent_plan_errmsg": (c_char_p, [plan_p], False),
     "gcent_plan_free": (None, [plan_p], False),
+    # shards (second release)
+    "gcent_entropy_partial": (c_int, [ctx_p, dbl_p, c_size_t, c_size_t, c_size_t, dbl_p,
+                                      c_double, c_size_t, c_size_t, P(Partial_c)], False),
+    "gcent_mi_layer_partial": (c_int, [ctx_p, dbl_p, c_size_t, c_size_t, c_size_t, c_size_t,
+                                       int_p, c_double, c_size_t, c_size_t, P(Partial_c)],
+                               False),
+    "gcent_partial_merge": (c_int, [P(Partial_c), P(Partial_c)], False),
+    "gcent_partial_merge_ctx": (c_int, [ctx_p, P(Partial_c), P(Partial_c)], False),
+    "gcent_entropy_finish": (c_int, [ctx_p, P(Partial_c), P(Estimate_c)], False),
+    "gcent_mi_layer_finish": (c_int, [ctx_p, P(Partial_c), P(LayerMI_c)], False),
     # part 4, the sliced plane (second release)
     "gcent_sliced_mi_layer": (c_int, [ctx_p, dbl_p, c_size_t, c_size_t, c_size_t, c_size_t,
                                       int_p, c_double, c_size_t, c_size_t, P(SlicedMI_c)],

@@ -138,3 +138,17 @@ def test_readme_python_example(capsys):
     assert 0 < r.ixt.value <= math.log(512) and r.iyt.value <= math.log(2)
     assert capsys.readouterr().out.split() == [repr(r.ixt.value), repr(r.ixt.se),
                                                repr(r.iyt.value)]
+
+
+def test_last_method_says_what_se_is():
+    ctx = gcent.Context()
+    try:
+        first = ctx.last_method
+    except gcent.GcentError as e:
+        assert e.status == gcent.Status.EUNSUPPORTED
+        pytest.skip("the loaded libgcent does not report the method it used")
+    assert first is None
+    gcent.entropy(np.tanh([-3.0, -1.0, 1.0, 3.0]), 0.1, ctx=ctx)  # d = 1: quadrature
+    assert ctx.last_method == "quadrature"
+    gcent.mi_layer(np.ones((8, 3)), 0.1, ctx=ctx)  # d = 3: Monte Carlo
+    assert ctx.last_method == "mc"
