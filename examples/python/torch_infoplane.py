@@ -114,8 +114,9 @@ def main():
             " ".join("%.2f" % r.ixt.value for r, _ in points), time.time() - t0), flush=True)
     csv.close()
 
-    subtitle = "%s network, {/Symbol b} = %g, Adam lr %g, batch %d, k = %d, seed %d, PyTorch" % (
-        a.arch, a.beta, a.lr, a.batch, a.k, a.seed)
+    subtitle = "%s network, {/Symbol b} = %g, Adam lr %g, batch %d, k = %d, seed %d, %s data, " \
+        "PyTorch" % (a.arch, a.beta, a.lr, a.batch, a.k, a.seed,
+                     "CSV" if a.data else "generated 12-bit")
     plotted = helpers.plot_infoplane(a.out, history, a.sizes, len(ys), hy, subtitle)
     print("wrote %s/torch_infoplane.csv%s" % (a.out, ", infoplane.png" if plotted else
                                               " (install gnuplot for infoplane.png)"))
