@@ -19,5 +19,7 @@
 #include "gcent/entropy.h"
 #include "gcent/mi.h"
 #include "gcent/binned.h"
+#include "gcent/shard.h"
+#include "gcent/plan.h"
 
 #endif /* GCENT_H */

@@ -2,7 +2,11 @@
  * (tests/ref/engine_cases.c) within 1e-12 relative of the values the library
  * gave before the one-engine redesign (tests/data/engine_ref.txt, written by
  * tests/ref/gen_engine_ref.c with that library): the same estimator on the
- * same draws. */
+ * same draws. One exception, stated: the error bounds of the quadrature
+ * (the se of entropy_auto and mi_quad cases, below 1e-12 themselves) are
+ * sums of differences at the rounding level, which the static
+ * Gauss-Legendre table and the kernel's exponential move in their last
+ * bits: for them the test allows 1e-15 absolute (measured: 1.2e-16). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +60,10 @@ static void compare(void *user, const char *name, const double *v, size_t nv)
     for (size_t j = 0; j < nv; ++j) {
         double ref = t->v[i][j];
         double rel = ref == v[j] ? 0.0 : fabs(v[j] - ref) / fabs(ref);
+        const int quad_bound = j % 2 == 1 && (strncmp(name, "entropy_auto", 12) == 0 ||
+                                              strncmp(name, "mi_quad", 7) == 0);
+        if (quad_bound && fabs(v[j] - ref) <= 1e-15)
+            rel = 0.0;
         if (rel > t->worst) {
             t->worst = rel;
             snprintf(t->worst_name, sizeof t->worst_name, "%s [%zu]", name, j);

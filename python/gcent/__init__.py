@@ -36,7 +36,7 @@ from ._plans import Plan, plan_entropy, plan_mi_layer
 from ._shards import Partial, entropy_finish, entropy_partial, mi_layer_finish, mi_layer_partial
 from ._sliced import sliced_mi_layer
 from ._results import BinGrid, BinnedMI, Bounds, Estimate, LayerMI, SlicedMI
-from ._rng import rng_normals
+from ._rng import philox4x32_10, rng_normals
 from ._version import __version__
 from . import _library
 
@@ -78,6 +78,7 @@ __all__ = [
     "OPTIONS", "Partial", "Plan", "SlicedMI", "Status", "__version__", "bin_fixed_range",
     "binned_entropy", "binned_mi", "entropy", "entropy_bounds", "entropy_finish",
     "entropy_partial", "has", "library_path", "load", "mi_layer", "mi_layer_finish",
-    "mi_layer_partial", "noise_entropy", "opt_bounds", "plan_entropy", "plan_mi_layer",
+    "mi_layer_partial", "noise_entropy", "opt_bounds", "philox4x32_10", "plan_entropy",
+    "plan_mi_layer",
     "rng_normals", "sliced_mi_layer", "status_name", "strerror", "version",
 ]

@@ -75,6 +75,8 @@ PROTOTYPES = {
     "gcent_ctx_set_progress": (c_int, [ctx_p, PROGRESS_FN, c_void_p], True),
     "gcent_opt_bounds": (c_int, [c_int, P(c_double), P(c_double), P(c_double)], True),
     # generator
+    "gcent_philox4x32_10": (None, [P(ctypes.c_uint32), P(ctypes.c_uint32), P(ctypes.c_uint32)],
+                            True),
     "gcent_rng_normals": (None, [c_uint64, c_uint64, c_uint64, c_size_t, dbl_p], True),
     # part 1
     "gcent_entropy": (c_int, [ctx_p, dbl_p, c_size_t, c_size_t, c_size_t, dbl_p, c_double,
