@@ -20,7 +20,8 @@ from ._version import __version__
 
 # ---- C types ---------------------------------------------------------------
 
-c_int, c_double, c_size_t, c_char_p = ctypes.c_int, ctypes.c_double, ctypes.c_size_t, ctypes.c_char_p
+c_int, c_double, c_size_t = ctypes.c_int, ctypes.c_double, ctypes.c_size_t
+c_char_p = ctypes.c_char_p
 c_uint64, c_void_p, c_unsigned = ctypes.c_uint64, ctypes.c_void_p, ctypes.c_uint
 P = ctypes.POINTER
 

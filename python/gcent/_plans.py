@@ -12,7 +12,7 @@ import threading
 from . import _inputs, _library
 from ._context import OPTIONS, INFO_LAST_METHOD, _Guard, _option, _text, call, method_name
 from ._errors import GcentError, Status
-from ._library import Estimate_c, LayerMI_c, Partial_c, dbl_p, int_p
+from ._library import Estimate_c, LayerMI_c, dbl_p, int_p
 from ._mi import _layer_mi
 from ._results import Estimate
 
