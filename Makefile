@@ -537,6 +537,34 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gcent-estimate $(DESTDIR)$(MAN1DIR)/gcent-estimate.1
 	rm -f $(DESTDIR)$(MAN3DIR)/gcent*.3 $(DESTDIR)$(MAN3DIR)/GCENT_*.3
 
+# ---- Python package (python/gcent: ctypes over libgcent; docs/guide.md) ------------
+# make install puts the package into PYTHONDIR (default PREFIX/lib/python3/
+# dist-packages; Debian's python3 reads /usr/local/lib/python3/dist-packages,
+# other prefixes need PYTHONPATH) and records LIBDIR in gcent/_installed.py,
+# where the package looks for libgcent.so. make check runs its tests
+# (python/tests, pytest) against the freshly built shared library, and the
+# test of the PyTorch example's data set (examples/python/test_szt12.py).
+PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+PY_SRCS := $(filter-out python/gcent/_installed.py,$(wildcard python/gcent/*.py))
+
+check: check-python
+check-python: $(SHLIB)
+	cd python && GCENT_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONDONTWRITEBYTECODE=1 \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests ../examples/python
+
+install: install-python
+install-python:
+	install -d $(DESTDIR)$(PYTHONDIR)/gcent
+	install -m 644 $(PY_SRCS) $(DESTDIR)$(PYTHONDIR)/gcent/
+	printf '"""Written by make install: where libgcent was installed."""\nLIBDIR = %s\n' \
+	    "'$(LIBDIR)'" > $(DESTDIR)$(PYTHONDIR)/gcent/_installed.py
+
+uninstall: uninstall-python
+uninstall-python:
+	rm -rf $(DESTDIR)$(PYTHONDIR)/gcent
+
+.PHONY: check-python install-python uninstall-python
+
 # ---- examples (built against an installed copy, through pkg-config only) --------
 # A staged install in build/stage, and the examples linked with its archive
 # (LINK=static: examples/Makefile), so that they keep running after
