@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
+#include "plan.h" /* the progress units of the setup */
 
 /* Samples of "epoch" e: clustered tanh values that move with e (a layer
  * whose clusters tighten over training). */
@@ -242,6 +243,55 @@ START_TEST(test_plan_threads_once)
 }
 END_TEST
 
+/* The setup of a large call (scaling, packing, the k-d tree) reports
+ * progress from its start and honours cancellation: 2^18 rows of d = 3 give a
+ * first report with done = 0, at least 40 reports inside the setup's units,
+ * and a cancellation at any of them returns GCENT_ECANCELED with nothing
+ * written. */
+#define SETUP_UNITS (GCENT__FILL_UNITS + 1 + GCENT__PACK_UNITS + 1)
+
+typedef struct {
+    int calls, cancel_at; /* cancel_at 0: at the first report past the setup */
+    int setup_reports;
+    uint64_t first_done;
+} setup_prog;
+
+static int on_setup_prog(void *user, uint64_t done, uint64_t total)
+{
+    setup_prog *p = user;
+    (void)total;
+    if (p->calls++ == 0)
+        p->first_done = done;
+    if (done <= SETUP_UNITS)
+        ++p->setup_reports;
+    return p->cancel_at ? p->calls == p->cancel_at : done > SETUP_UNITS;
+}
+
+START_TEST(test_setup_progress)
+{
+    enum { N = 1 << 18, D = 3 };
+    double *s = malloc((size_t)N * D * sizeof *s);
+    gcent_rng_normals(8, 8, 0, (size_t)N * D, s);
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 1, 1);
+    setup_prog p = {0, 0, 0, 1};
+    ck_assert_int_eq(gcent_ctx_set_progress(ctx, on_setup_prog, &p), GCENT_OK);
+    gcent_estimate out = {7.0, 8.0};
+    ck_assert_int_eq(gcent_entropy(ctx, s, N, D, D, NULL, 0.1, &out), GCENT_ECANCELED);
+    ck_assert_uint_eq(p.first_done, 0);
+    ck_assert_msg(p.setup_reports >= 40, "%d reports in the setup", p.setup_reports);
+    const int at[3] = {1, p.setup_reports / 2, p.setup_reports};
+    for (int c = 0; c < 3; ++c) {
+        memset(&p, 0, sizeof p);
+        p.cancel_at = at[c];
+        ck_assert_int_eq(gcent_entropy(ctx, s, N, D, D, NULL, 0.1, &out), GCENT_ECANCELED);
+        ck_assert_int_eq(p.calls, at[c]);
+        ck_assert(out.value == 7.0 && out.se == 8.0);
+    }
+    gcent_ctx_free(ctx);
+    free(s);
+}
+END_TEST
+
 Suite *suite_plan(void)
 {
     Suite *s = suite_create("plan");
@@ -252,5 +302,8 @@ Suite *suite_plan(void)
     tcase_add_test(o, test_plan_options_snapshot);
     tcase_add_test(o, test_plan_errors);
     tcase_add_test(o, test_plan_threads_once);
+    TCase *sp = gt_tcase(s, "setup-progress", 120);
+    tcase_set_tags(sp, "long"); /* 2^18 rows packed a few dozen times */
+    tcase_add_test(sp, test_setup_progress);
     return s;
 }
