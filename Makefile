@@ -110,7 +110,7 @@ COV_CFLAGS := $(COV_OPT) -g --coverage -fprofile-abs-path -DGCENT_NO_CLONES -DGC
 
 .PHONY: all static shared cli check check-abi check-asan check-alloc check-tsan check-valgrind \
         check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall \
-        clean distclean engine-ref
+        clean distclean engine-ref check-headers
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules stay (incremental builds).
 .SECONDARY:
@@ -596,6 +596,11 @@ $(BENCH_BIN): build/plain/bench/bench.o build/plain/libsupport.a $(STLIB)
 
 bench: $(BENCH_BIN)
 	$(BENCH_BIN) $(if $(BENCH_QUICK),--quick) --python $(PYTHON) --peer bench/peer.py
+
+# The public headers: standalone as C11 and C++11, clean under clang
+# -Wdocumentation (scripts/check-headers.sh; needs clang; CI runs it).
+check-headers:
+	scripts/check-headers.sh include
 
 # The engine regression reference (tests/data/engine_ref.txt): the values of
 # the library at hand for the cases of tests/ref/engine_cases.c. It was written
