@@ -296,6 +296,9 @@ Suite *suite_plan(void)
 {
     Suite *s = suite_create("plan");
     TCase *tc = gt_tcase(s, "epochs", 120);
+    /* dozens of MC and quadrature calls for bit identity (their code paths
+     * run under memcheck in "contract", mi and shard): not under Valgrind */
+    tcase_set_tags(tc, "long");
     tcase_add_test(tc, test_plan_layer_epochs);
     tcase_add_test(tc, test_plan_entropy_epochs);
     TCase *o = gt_tcase(s, "contract", 60);
