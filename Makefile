@@ -82,6 +82,7 @@ build/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS) | build/obj
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
 build/obj/mixture.o: KERNEL_CFLAGS = -O3
 build/obj/kernel.o: KERNEL_CFLAGS = -O3
+build/obj/sliced_lattice.o: KERNEL_CFLAGS = -O3
 
 build/obj build/tests lib:
 	mkdir -p $@

@@ -19,5 +19,6 @@
 #include "gcent/entropy.h"
 #include "gcent/mi.h"
 #include "gcent/binned.h"
+#include "gcent/sliced.h"
 
 #endif /* GCENT_H */
