@@ -175,6 +175,7 @@ static void work_free(sl_work *W)
     gcent__free(W->lz);
     gcent__free(W->lz8);
     gcent__sl_plane_free(&W->plane);
+    memset(W, 0, sizeof *W); /* a second free is harmless */
 }
 
 static int work_init(sl_work *W, const gcent__sliced *P)

@@ -86,7 +86,7 @@ typedef struct gcent_sliced_mi {
  *         slices > ::GCENT_SLICED_MAX_SLICES, m*k, d or lds above INT_MAX
  *         (the BLAS integer), a value of s with sqrt(d) |s_ij| > 1e300, or
  *         beta so small against the spread of the rows that
- *         2 sqrt(d) max_ij |s_ij - s_0j| / (2 beta) > 2^48); ::GCENT_ENOMEM;
+ *         sqrt(d) max_ij |s_ij - s_0j| / beta > 2^48); ::GCENT_ENOMEM;
  *         ::GCENT_ECANCELED; ::GCENT_ELINALG.
  *
  * **Slices.** Slice t (t = 0 .. slices-1) is the Q factor, with the signs
@@ -101,7 +101,7 @@ typedef struct gcent_sliced_mi {
  * k = 1 exactly the noise entropy (q/2) ln(2 pi e)) and h(A^T T | Y = y) (the
  * rows of class y), each by the trapezoid rule on the lattice of step 1/4
  * noise standard deviation (the "lattice rule"). Its error is at most
- * ::GCENT_SLICED_QUAD_ERR per entropy (largest seen: 1.3e-9; see the guide);
+ * ::GCENT_SLICED_QUAD_ERR per entropy (largest seen: 1.1e-9; see the guide);
  * then I(X; A^T T) = h(A^T T) - mean_i h(A^T T | X = x_i) and
  * I(Y; A^T T) = h(A^T T) - sum_y p(y) h(A^T T | Y = y), p(y) the label
  * frequencies.
