@@ -108,34 +108,76 @@ void gcent__sl_rule_init(gcent__sl_rule *R)
     }
 }
 
-/* 1 / k!, k = 0 .. 19 */
-static const double INVFACT[20] = {
-    1.0, 1.0, 1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0,
-    1.0 / 40320.0, 1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0, 1.0 / 479001600.0,
-    1.0 / 6227020800.0, 1.0 / 87178291200.0, 1.0 / 1307674368000.0,
-    1.0 / 20922789888000.0, 1.0 / 355687428096000.0, 1.0 / 6402373705728000.0,
-    1.0 / 121645100408832000.0};
-
-/* exp(x) by its Taylor polynomial of degree deg, Horner (vectorisable). */
-static inline double exp_taylor(double x, int deg)
+/* exp(x) by its Taylor polynomial of degree 19, 12 or 8, Horner, written
+ * out (a loop over the coefficients keeps GCC from vectorising the caller). */
+#define HORNER(k) p = p * x + 1.0 / (k)
+static inline double exp_taylor19(double x)
 {
-    double p = INVFACT[deg];
-    for (int k = deg - 1; k >= 0; --k)
-        p = p * x + INVFACT[k];
-    return p;
+    double p = 1.0 / 121645100408832000.0;            /* 1 / 19! */
+    HORNER(6402373705728000.0);                        /* 18! */
+    HORNER(355687428096000.0);
+    HORNER(20922789888000.0);
+    HORNER(1307674368000.0);
+    HORNER(87178291200.0);
+    HORNER(6227020800.0);
+    HORNER(479001600.0);
+    HORNER(39916800.0);
+    HORNER(3628800.0);
+    HORNER(362880.0);
+    HORNER(40320.0);
+    HORNER(5040.0);
+    HORNER(720.0);
+    HORNER(120.0);
+    HORNER(24.0);
+    HORNER(6.0);
+    HORNER(2.0);
+    HORNER(1.0);
+    return p * x + 1.0;
 }
+
+static inline double exp_taylor12(double x)
+{
+    double p = 1.0 / 479001600.0;                      /* 1 / 12! */
+    HORNER(39916800.0);
+    HORNER(3628800.0);
+    HORNER(362880.0);
+    HORNER(40320.0);
+    HORNER(5040.0);
+    HORNER(720.0);
+    HORNER(120.0);
+    HORNER(24.0);
+    HORNER(6.0);
+    HORNER(2.0);
+    HORNER(1.0);
+    return p * x + 1.0;
+}
+
+static inline double exp_taylor8(double x)
+{
+    double p = 1.0 / 40320.0;                          /* 1 / 8! */
+    HORNER(5040.0);
+    HORNER(720.0);
+    HORNER(120.0);
+    HORNER(24.0);
+    HORNER(6.0);
+    HORNER(2.0);
+    HORNER(1.0);
+    return p * x + 1.0;
+}
+#undef HORNER
 
 /* |delta| <= 1/8 + 2^-50 (the cell's rounding in a directed mode): the
  * arguments are within 1.0079 (a), 1/4 (z8) and 1/32 (z); the next Taylor
  * terms are below 1.3e-18, 2.4e-18 and 1.9e-20 of the result. */
 SL_CLONES
-void gcent__sl_factors(const double *delta, size_t n, double *a, double *z, double *z8)
+void gcent__sl_factors(const double *restrict delta, size_t n, double *restrict a,
+                       double *restrict z, double *restrict z8)
 {
     for (size_t i = 0; i < n; ++i) {
         double d = delta[i];
-        a[i] = exp_taylor(-0.5 * d * d + (double)LO * GCENT__SL_H * d, 19);
-        z[i] = exp_taylor(GCENT__SL_H * d, 8);
-        z8[i] = exp_taylor(8.0 * GCENT__SL_H * d, 12);
+        a[i] = exp_taylor19(-0.5 * d * d + (double)LO * GCENT__SL_H * d);
+        z[i] = exp_taylor8(GCENT__SL_H * d);
+        z8[i] = exp_taylor12(8.0 * GCENT__SL_H * d);
     }
 }
 
@@ -197,9 +239,29 @@ static inline void emit_run(double *restrict src, size_t len, double c, double l
 
 /* The window of a centre: P[8 b + l] (+)= a z8^b z^l = w exp(-(i h - delta)^2 / 2) / K_i,
  * i = LO + 8 b + l (first: = instead of +=). The powers come from short
- * product trees (at most 4 roundings deep); the loops over l carry no
- * dependence, so each is one vector operation (or two, or four, on
- * narrower vectors). */
+ * product trees (at most 4 roundings deep). With GCC or clang the 8 lanes
+ * are one vector type (one AVX-512 register, two AVX2 ones, four SSE2
+ * ones); elsewhere plain loops do the same operations, so the same bits. */
+#if defined(__GNUC__)
+typedef double sl_v8 __attribute__((vector_size(64), aligned(8)));
+
+static inline void add_window(double *restrict P, double a, double z, double z8, int first)
+{
+    double z2 = z * z, z3 = z2 * z, z4 = z2 * z2;
+    double z16 = z8 * z8, z32 = z16 * z16;
+    double a8 = a * z8, a16 = a * z16, a24 = a8 * z16;
+    const sl_v8 zz = {1.0, z, z2, z3, z4, z4 * z, z4 * z2, z4 * z3};
+    const double sb[8] = {a, a8, a16, a24, a * z32, a8 * z32, a16 * z32, a24 * z32};
+    sl_v8 *Pv = (sl_v8 *)P;
+    if (first) {
+        for (int b = 0; b < WIN / 8; ++b)
+            Pv[b] = sb[b] * zz;
+    } else {
+        for (int b = 0; b < WIN / 8; ++b)
+            Pv[b] += sb[b] * zz;
+    }
+}
+#else
 static inline void add_window(double *restrict P, double a, double z, double z8, int first)
 {
     double z2 = z * z, z3 = z2 * z, z4 = z2 * z2;
@@ -207,16 +269,11 @@ static inline void add_window(double *restrict P, double a, double z, double z8,
     double a8 = a * z8, a16 = a * z16, a24 = a8 * z16;
     const double zz[8] = {1.0, z, z2, z3, z4, z4 * z, z4 * z2, z4 * z3};
     const double sb[8] = {a, a8, a16, a24, a * z32, a8 * z32, a16 * z32, a24 * z32};
-    if (first) {
-        for (int b = 0; b < WIN / 8; ++b)
-            for (int l = 0; l < 8; ++l)
-                P[8 * b + l] = sb[b] * zz[l];
-    } else {
-        for (int b = 0; b < WIN / 8; ++b)
-            for (int l = 0; l < 8; ++l)
-                P[8 * b + l] += sb[b] * zz[l];
-    }
+    for (int b = 0; b < WIN / 8; ++b)
+        for (int l = 0; l < 8; ++l)
+            P[8 * b + l] = (first ? 0.0 : P[8 * b + l]) + sb[b] * zz[l];
 }
+#endif
 
 SL_CLONES
 double gcent__sl_line_sum(const gcent__sl_rule *R, gcent__sl_line *L, const int64_t *g,
