@@ -1,20 +1,36 @@
 # libgcent -- plain GNU Makefile.
-# Targets: all static shared check check-abi examples demo docs bench install uninstall clean
-#          check-asan check-alloc check-tsan check-valgrind check-abidiff coverage fuzz
-# Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, CC, CFLAGS, CPPFLAGS, LDFLAGS.
+# Targets: all static shared cli check check-abi examples demo docs bench install uninstall
+#          clean distclean engine-ref check-asan check-alloc check-tsan check-valgrind check-abidiff
+#          coverage fuzz
+# Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, BINDIR, MANDIR, CMAKEDIR,
+# CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
 # which is OpenBLAS or the reference BLAS on Debian, CBLAS included); or set
 # BLAS_LIBS directly.
+#
+# Every object is compiled with -MMD -MP (the .d files beside the objects are
+# included at the end), so a changed header rebuilds exactly what includes it.
+# Each compiled variant (library, tests and tools, sanitizers, coverage, fuzz)
+# has its own object tree under build/, and a flags stamp (build/flags.stamp,
+# plus build/coverage/flags.stamp and build/fuzz/flags.stamp for their own
+# settings) whose content is every setting that changes the compiled code:
+# a different CC, CFLAGS, CPPFLAGS, LDFLAGS or BLAS flags rebuilds the objects.
+# Programs too long for a recipe (the Valgrind driver, the coverage report,
+# CI's numeric checks) are in scripts/.
 
 PREFIX       ?= /usr/local
 LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BINDIR       ?= $(PREFIX)/bin
+MANDIR       ?= $(PREFIX)/share/man
+CMAKEDIR     ?= $(LIBDIR)/cmake/gcent
 DESTDIR      ?=
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
+DOXYGEN ?= doxygen
 BLAS_PC ?= blas
 BLAS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags lapacke $(BLAS_PC) 2>/dev/null)
 BLAS_LIBS   ?= $(shell $(PKG_CONFIG) --libs lapacke $(BLAS_PC) 2>/dev/null)
@@ -45,13 +61,23 @@ LIB_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -fPIC -fvisibility=hidden -Iinclude -DGCENT_BUILDING \
               -D_POSIX_C_SOURCE=200809L $(BLAS_CFLAGS)
 LIB_LIBS   := $(BLAS_LIBS) $(THREAD_LIBS) -lm
+# The library's flags without hidden visibility: sanitizer and fuzz builds
+# link the objects straight into the test programs.
+LIB_CFLAGS_OPEN := $(filter-out -fvisibility=hidden,$(LIB_CFLAGS))
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS))
 HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 
-TEST_SRCS := $(wildcard tests/*.c)
+TEST_SRCS := $(wildcard tests/*.c) tests/ref/engine_cases.c
 TEST_BIN  := build/tests/gcent-tests
+
+# Code shared by the examples, the tests, the benchmark, the fuzzers and the
+# CLI (support/*.c: the .npy reader, the noisy MLP, the 12-bit set, the
+# information-plane experiment), compiled once per variant into an archive
+# <variant>/libsupport.a that those programs link (they take only the members
+# they use).
+SUPPORT_SRCS := $(wildcard support/*.c)
 
 # Fuzz targets tests/fuzz/fuzz_<t>.c (see "fuzzing" below); FUZZ_SEEDS_<t>:
 # more directories of seed inputs replayed with the target's corpus;
@@ -65,82 +91,146 @@ FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all
 FUZZ_REPLAY  := $(addprefix build/fuzz/replay-,$(FUZZ_TARGETS))
-lparen := (
-rparen := )
+empty :=
+space := $(empty) $(empty)
 
-.PHONY: all static shared check check-abi check-asan check-alloc check-tsan check-valgrind check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall clean
+# Sanitizer flags (make check-asan, check-alloc, check-tsan).
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# (-DGCENT_NO_CLONES: TSan cannot run the ifunc resolvers of the kernel clones,
+# which the loader calls before TSan is initialised; every clone computes the
+# same bits, so the plain kernel stands for them.)
+TSAN_FLAGS := -O1 -g -fsanitize=thread -DGCENT_NO_CLONES
 
-all: static shared
+# Coverage settings (make coverage, below).
+COV_DIR    := build/coverage
+COV_OPT    ?= -O0
+COV_CFLAGS := $(COV_OPT) -g --coverage -fprofile-abs-path -DGCENT_NO_CLONES -DGCENT_TEST_ALLOC_HOOK
+
+.PHONY: all static shared cli check check-abi check-asan check-alloc check-tsan check-valgrind \
+        check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall \
+        clean distclean engine-ref
+.DELETE_ON_ERROR:
+# Objects reached only through pattern rules stay (incremental builds).
+.SECONDARY:
+
+all: static shared cli
 
 static: $(STLIB)
 shared: $(SHLIB)
 
-build/obj/%.o: src/%.c $(wildcard src/*.h) $(HDRS) | build/obj
-	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+# ---- dependency tracking and flag stamps ------------------------------------------
+DEPFLAGS := -MMD -MP
+# The flag stamps are written when the Makefile is read (end of this file):
+# objects depend on them, and a stamp's file changes only when its content
+# (the settings below) does. build/flags.stamp: everything but coverage and
+# fuzz, which have their own (COV_OPT and FUZZ_CC are set per run).
+FLAGS_STAMP := build/flags.stamp
+FLAGS_TEXT = CC=$(CC) CPPFLAGS=$(CPPFLAGS) CFLAGS=$(CFLAGS) LDFLAGS=$(LDFLAGS) AR=$(AR) \
+    LIB_CFLAGS=$(LIB_CFLAGS) LIB_LIBS=$(LIB_LIBS) CHECK_CFLAGS=$(CHECK_CFLAGS) \
+    CHECK_LIBS=$(CHECK_LIBS) PLAIN_CFLAGS=$(PLAIN_CFLAGS) ASAN_FLAGS=$(ASAN_FLAGS) \
+    TSAN_FLAGS=$(TSAN_FLAGS) KERNEL_OPT=$(KERNEL_OPT)
+shquote = '$(subst ','\'',$(1))'
+# $(call write_stamp,FILE,TEXT): write TEXT into FILE unless it holds it already.
+write_stamp = $(shell mkdir -p $(dir $(1)); t=$(call shquote,$(2)); \
+    if [ "$$t" != "$$(cat $(1) 2>/dev/null)" ]; then \
+        [ ! -f $(1) ] || echo "$(1): build settings changed, rebuilding" >&2; \
+        printf '%s\n' "$$t" > $(1); fi)
+
+# ---- the library ---------------------------------------------------------------------
+build/obj/%.o: src/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The mixture kernel is always vectorised (-O3 after the user's CFLAGS); it
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
-build/obj/mixture.o: KERNEL_CFLAGS = -O3
-build/obj/kernel.o: KERNEL_CFLAGS = -O3
-build/obj/sliced_lattice.o: KERNEL_CFLAGS = -O3
+KERNEL_OPT := -O3
+build/obj/kernel.o build/obj/kdtree.o build/obj/pack.o build/obj/prune.o \
+    build/obj/sliced_lattice.o: \
+    KERNEL_CFLAGS = $(KERNEL_OPT)
 
-build/obj build/tests lib:
-	mkdir -p $@
-
-$(STLIB): $(OBJS) | lib
+$(STLIB): $(OBJS)
+	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $(OBJS)
 
-$(SHLIB): $(OBJS) src/libgcent.map | lib
+$(SHLIB): $(OBJS) src/libgcent.map $(FLAGS_STAMP)
+	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libgcent.map \
 	    -Wl,--no-undefined $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIB_LIBS)
 	ln -sf libgcent.so.$(VERSION) lib/$(SONAME)
 	$(if $(EXTRA_LINK),ln -sf $(SONAME) lib/$(EXTRA_LINK))
 	ln -sf libgcent.so.$(VERSION) lib/libgcent.so
 
+# ---- tests, tools, support code (the user's compiler and flags) -------------------------
+# build/plain/X.o from X.c for the tests, the benchmark, the CLI, the fuzz
+# replay drivers and support/: the user's CC and CFLAGS, no library-internal
+# flags; tests/ also see src/ (they test internals) and Check.
+PLAIN_CFLAGS := -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isupport $(BLAS_CFLAGS)
+build/plain/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PLAIN_CFLAGS) $(PLAIN_EXTRA) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+build/plain/tests/%.o: PLAIN_EXTRA = -Isrc -Itests/ref $(CHECK_CFLAGS)
+build/plain/bench/%.o: PLAIN_EXTRA = -Wpedantic
+build/plain/support/%.o: PLAIN_EXTRA = -Wpedantic
+
+# <variant>/libsupport.a: the objects of support/*.c of that variant.
+%/libsupport.a:
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+build/plain/libsupport.a: $(patsubst %.c,build/plain/%.o,$(SUPPORT_SRCS))
+
 # ---- tests -----------------------------------------------------------------
 # The suite links the static library so that it can also test internals.
-$(TEST_BIN): $(TEST_SRCS) tests/tests.h $(STLIB) | build/tests
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Isupport \
-	    $(CHECK_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(STLIB) $(LDFLAGS) \
+TEST_OBJS := $(patsubst %.c,build/plain/%.o,$(TEST_SRCS))
+$(TEST_BIN): $(TEST_OBJS) build/plain/libsupport.a $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) build/plain/libsupport.a $(STLIB) $(LDFLAGS) \
 	    $(CHECK_LIBS) $(LIB_LIBS)
-
-# tests/test_npy.c includes the examples' .npy reader.
-$(TEST_BIN) build/asan/gcent-tests $(COV_DIR)/gcent-tests: support/npy.h
 
 check: $(TEST_BIN) check-abi $(FUZZ_REPLAY)
 	$(TEST_BIN)
 	@$(foreach t,$(FUZZ_TARGETS),build/fuzz/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) &&) true
 
-# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+# ---- sanitizer builds -------------------------------------------------------
+# Each variant compiles the library from source, with the tests (and the
+# support code) under the same flags, into build/<variant>/.
+#
+# asan: the whole suite with AddressSanitizer and UndefinedBehaviorSanitizer
 # (library and tests from source, every finding fatal).
-ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-build/asan/gcent-tests: $(SRCS) src/internal.h $(HDRS) $(TEST_SRCS) tests/tests.h Makefile
-	@mkdir -p build/asan
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc -Isupport $(CHECK_CFLAGS) \
-	    $(ASAN_FLAGS) -o $@ $(SRCS) $(TEST_SRCS) $(CHECK_LIBS) $(LIB_LIBS)
+ASAN_CFLAGS := $(LIB_CFLAGS_OPEN) -Isrc -Isupport -Itests/ref $(CHECK_CFLAGS) $(ASAN_FLAGS)
+build/asan/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
+ASAN_LIB_OBJS := $(patsubst %.c,build/asan/%.o,$(SRCS))
+build/asan/libsupport.a: $(patsubst %.c,build/asan/%.o,$(SUPPORT_SRCS))
+build/asan/gcent-tests: $(ASAN_LIB_OBJS) $(patsubst %.c,build/asan/%.o,$(TEST_SRCS)) \
+                        build/asan/libsupport.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -o $@ $(filter %.o,$^) build/asan/libsupport.a $(CHECK_LIBS) $(LIB_LIBS)
 
-# Allocation-failure injection: the library from source with its allocation
-# hook counting (never in the installed library), under ASan/LSan.
-build/alloc/alloc-fail: $(SRCS) src/internal.h $(HDRS) tests/alloc/alloc_fail.c Makefile
-	@mkdir -p build/alloc
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isrc $(CHECK_CFLAGS) \
-	    -DGCENT_TEST_ALLOC_HOOK $(ASAN_FLAGS) -o $@ $(SRCS) tests/alloc/alloc_fail.c \
-	    $(CHECK_LIBS) $(LIB_LIBS)
+# alloc: allocation-failure injection: the library from source with its
+# allocation hook counting (never in the installed library), under ASan/LSan.
+ALLOC_CFLAGS := $(LIB_CFLAGS_OPEN) -Isrc $(CHECK_CFLAGS) -DGCENT_TEST_ALLOC_HOOK $(ASAN_FLAGS)
+build/alloc/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALLOC_CFLAGS) $(DEPFLAGS) -c $< -o $@
+build/alloc/alloc-fail: $(patsubst %.c,build/alloc/%.o,$(SRCS) tests/alloc/alloc_fail.c)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(CHECK_LIBS) $(LIB_LIBS)
 
 check-alloc: build/alloc/alloc-fail
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/alloc/alloc-fail
 
-# Thread safety: many contexts used at once by several application threads,
-# each with the library's own worker threads, under ThreadSanitizer.
-# (-DGCENT_NO_CLONES: TSan cannot run the ifunc resolvers of the kernel clones,
-# which the loader calls before TSan is initialised; every clone computes the
-# same bits, so the plain kernel stands for them.)
-TSAN_FLAGS := -O1 -g -fsanitize=thread -DGCENT_NO_CLONES
-build/tsan/concurrent: $(SRCS) src/internal.h $(HDRS) tests/tsan/concurrent.c Makefile
-	@mkdir -p build/tsan
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) $(CHECK_CFLAGS) \
-	    $(TSAN_FLAGS) -o $@ $(SRCS) tests/tsan/concurrent.c $(CHECK_LIBS) $(LIB_LIBS)
+# tsan: thread safety: many contexts used at once by several application
+# threads, each with the library's own worker threads, under ThreadSanitizer.
+TSAN_CFLAGS := $(LIB_CFLAGS_OPEN) $(CHECK_CFLAGS) $(TSAN_FLAGS)
+build/tsan/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(TSAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
+build/tsan/concurrent: $(patsubst %.c,build/tsan/%.o,$(SRCS) tests/tsan/concurrent.c)
+	@mkdir -p $(@D)
+	$(CC) $(TSAN_FLAGS) -o $@ $^ $(CHECK_LIBS) $(LIB_LIBS)
 
 check-tsan: build/tsan/concurrent
 	TSAN_OPTIONS=halt_on_error=1 build/tsan/concurrent
@@ -161,21 +251,26 @@ check-asan: build/asan/gcent-tests $(addprefix build/asan/replay-,$(FUZZ_TARGETS
 # (library from source) and runs it for FUZZ_SECONDS on a scratch corpus seeded
 # with the committed one; a crash or a slow input (FUZZ_TIMEOUT seconds) is
 # written to build/fuzz/<t>-crash-* (or -timeout-*) and fails the target.
-build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) $(HDRS) support/npy.h
-	@mkdir -p build/fuzz
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude -Isupport \
-	    $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+build/fuzz/replay-%: build/plain/tests/fuzz/fuzz_%.o build/plain/tests/fuzz/replay.o \
+                     build/plain/libsupport.a $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) build/plain/libsupport.a $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
-build/asan/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SRCS) src/internal.h $(HDRS) \
-                     support/npy.h Makefile
-	@mkdir -p build/asan
-	$(CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(ASAN_FLAGS) \
-	    -o $@ $< tests/fuzz/replay.c $(SRCS) $(LIB_LIBS)
+build/asan/replay-%: build/asan/tests/fuzz/fuzz_%.o build/asan/tests/fuzz/replay.o \
+                     $(ASAN_LIB_OBJS) build/asan/libsupport.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -o $@ $(filter %.o,$^) build/asan/libsupport.a $(LIB_LIBS)
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(SRCS) src/internal.h $(HDRS) support/npy.h Makefile
-	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(LIB_CFLAGS)) -Isupport $(FUZZ_FLAGS) \
-	    -o $@ $< $(SRCS) $(LIB_LIBS)
+# The fuzz builds: $(FUZZ_CC), library and support from source, their own stamp.
+FUZZ_CFLAGS := $(LIB_CFLAGS_OPEN) -Isupport $(FUZZ_FLAGS)
+build/fuzz/obj/%.o: %.c $(FLAGS_STAMP) build/fuzz/flags.stamp
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+build/fuzz/obj/libsupport.a: $(patsubst %.c,build/fuzz/obj/%.o,$(SUPPORT_SRCS))
+build/fuzz/fuzz-%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(patsubst %.c,build/fuzz/obj/%.o,$(SRCS)) \
+                   build/fuzz/obj/libsupport.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.o,$^) build/fuzz/obj/libsupport.a $(LIB_LIBS)
 
 # One target's run (a piece of the shell line of `fuzz`, st collects failures).
 fuzz_one = rm -rf build/fuzz/work-$(1) && mkdir -p build/fuzz/work-$(1); \
@@ -191,150 +286,93 @@ fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS))
 	if [ $$st != 0 ]; then echo "fuzz: a target failed (above; inputs in build/fuzz/)"; fi; \
 	exit $$st
 
-# Memcheck: the suite (one process per Check suite, VALGRIND_JOBS at a time,
-# CK_FORK=no so that the tests run inside the checked process), the fuzz
-# corpora, and the kernel bits compared across instruction sets. Memcheck
-# finds memory errors, not statistical ones, and its emulation of FMA makes
-# the kernel ~500 times slower than native: GCENT_TEST_LIGHT=1 makes the
-# tests whose cost is problem size use smaller sizes (same assertions), and
-# two tags leave out (CK_EXCLUDE_TAGS, see tests/tests.h) the cases that are
-# long by design (`long`: sizes set by the work chunks, or one path over
-# many geometries; they run in make check and check-asan) and those that
-# need the real FP environment (`native-fp`: Valgrind emulates neither the
-# exception flags nor FTZ/DAZ). The library is the normal build: Valgrind
-# hides AVX-512, so the AVX2 kernels run, and tests/valgrind/kernel_bits.c
-# checks that they give the bits of the native kernels and of the portable
-# ones (-DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL).
-# Every error is fatal: a leak (definite or possible), an invalid read or
-# write, a use of uninitialised memory; the logs are in build/valgrind/log/
-# (VALGRIND_EXTRA=--track-origins=yes to trace an uninitialised value).
+# Memcheck (scripts/check-valgrind.sh says what runs and how): the suite,
+# one process per Check suite (per case for VG_SPLIT), VALGRIND_JOBS at a
+# time, the longest (VG_LONG) first; the fuzz corpora; and the kernel bits
+# compared across instruction sets. The library is the normal build; the
+# portable kernel is built apart (-DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL).
+# Logs in build/valgrind/log/ (VALGRIND_EXTRA=--track-origins=yes to trace an
+# uninitialised value).
 VALGRIND      ?= valgrind
 VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 VALGRIND_EXTRA ?=
-VALGRIND_OPTS := -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible \
-                 --show-leak-kinds=definite,possible --num-callers=30 $(VALGRIND_EXTRA)
-# Jobs: every suite of tests/test_*.c, those of VG_SPLIT one job per case
-# (suite/case, the cases made by gt_tcase in tests/test_<suite>.c), the
-# longest first so that the jobs end together.
 VG_SPLIT      := mi
-VG_ALL_SUITES = $(shell sed -n 's/.*suite_create("\([^"]*\)").*/\1/p' $(wildcard tests/test_*.c))
-VG_CASES      = $(foreach s,$(VG_SPLIT),$(addprefix $(s)/,$(shell \
-                    sed -n 's/.*gt_tcase$(lparen)[^,]*, "\([^"]*\)".*/\1/p' tests/test_$(s).c)))
-VG_ALL_JOBS   = $(VG_CASES) $(filter-out $(VG_SPLIT),$(VG_ALL_SUITES))
-VG_LONG       = $(filter $(VG_ALL_JOBS),mi/identities quadrature mi/references)
-VG_JOBS_LIST  = $(VG_LONG) $(filter-out $(VG_LONG),$(VG_ALL_JOBS))
-VG_RUN = GCENT_TEST_LIGHT=1 CK_FORK=no CK_EXCLUDE_TAGS="long native-fp" $(VALGRIND) $(VALGRIND_OPTS)
+VG_LONG       := mi/identities quadrature mi/references
 
-build/valgrind/kernel-bits: tests/valgrind/kernel_bits.c $(STLIB) $(HDRS)
-	@mkdir -p build/valgrind
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Iinclude $(CFLAGS) -o $@ $< $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+build/valgrind/kernel-bits: build/plain/tests/valgrind/kernel_bits.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
-build/valgrind/kernel-bits-portable: tests/valgrind/kernel_bits.c $(SRCS) src/internal.h $(HDRS)
-	@mkdir -p build/valgrind
-	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(CFLAGS) -DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL \
-	    -o $@ $< $(SRCS) $(LDFLAGS) $(LIB_LIBS)
+VGPORT_CFLAGS := $(LIB_CFLAGS) -DGCENT_NO_CLONES -DGCENT_PORTABLE_KERNEL
+build/valgrind/portable/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(VGPORT_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+build/valgrind/kernel-bits-portable: $(patsubst %.c,build/valgrind/portable/%.o,\
+                                       $(SRCS) tests/valgrind/kernel_bits.c)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIB_LIBS)
 
 check-valgrind: $(TEST_BIN) $(FUZZ_REPLAY) build/valgrind/kernel-bits build/valgrind/kernel-bits-portable
-	@rm -rf build/valgrind/log && mkdir -p build/valgrind/log
-	@build/valgrind/kernel-bits > build/valgrind/log/bits-native.txt
-	@build/valgrind/kernel-bits-portable > build/valgrind/log/bits-portable.txt
-	@$(VALGRIND) $(VALGRIND_OPTS) build/valgrind/kernel-bits > build/valgrind/log/bits-valgrind.txt
-	@cmp build/valgrind/log/bits-native.txt build/valgrind/log/bits-portable.txt && \
-	    cmp build/valgrind/log/bits-native.txt build/valgrind/log/bits-valgrind.txt || \
-	    { echo "check-valgrind: the kernels of the instruction sets give different bits"; exit 1; }
-	@echo "check-valgrind: kernel bits equal natively, under Valgrind and portable ($$(wc -l < build/valgrind/log/bits-native.txt) results)"
-	@printf '%s\n' $(VG_JOBS_LIST) $(addprefix fuzz-,$(FUZZ_TARGETS)) | \
-	    xargs -P $(VALGRIND_JOBS) -I{} sh -c 't0=$$(date +%s); j={}; log=build/valgrind/log/$$(echo $$j | tr / -); \
-	    case $$j in \
-	        fuzz-*) t=$${j#fuzz-}; seeds=$$(case $$t in $(foreach t,$(FUZZ_TARGETS),$(t)$(rparen) echo "$(FUZZ_SEEDS_$(t))";;) esac); \
-	                $(VG_RUN) build/fuzz/replay-$$t tests/fuzz/corpus/$$t $$seeds ;; \
-	        */*) CK_RUN_SUITE=$${j%/*} CK_RUN_CASE=$${j#*/} CK_XML_LOG_FILE_NAME=$$log.xml \
-	                $(VG_RUN) $(TEST_BIN) ;; \
-	        *) CK_RUN_SUITE=$$j CK_XML_LOG_FILE_NAME=$$log.xml $(VG_RUN) $(TEST_BIN) ;; \
-	    esac > $$log.log 2>&1; st=$$?; \
-	    echo "  $$j: $$(grep -hE "Checks:|^replay:" $$log.log | tail -n 1) ($$(( $$(date +%s) - t0 )) s, status $$st)"; \
-	    exit $$st' || { echo "check-valgrind: failures or Valgrind errors (build/valgrind/log/)"; \
-	                    grep -l "==[0-9]*==" build/valgrind/log/*.log; exit 1; }
-	@echo "check-valgrind: clean (memcheck, $(VALGRIND_JOBS) jobs)"
+	@VALGRIND="$(VALGRIND)" VALGRIND_EXTRA="$(VALGRIND_EXTRA)" scripts/check-valgrind.sh \
+	    -j $(VALGRIND_JOBS) -l build/valgrind/log $(addprefix -s ,$(VG_SPLIT)) \
+	    $(addprefix -L ,$(VG_LONG)) \
+	    -k build/valgrind/kernel-bits -p build/valgrind/kernel-bits-portable \
+	    $(foreach t,$(FUZZ_TARGETS),-r $(subst $(space),:,$(strip build/fuzz/replay-$(t) \
+	        tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t))))) \
+	    $(TEST_BIN)
 
 # Line and branch coverage of src/*.c with gcov alone (no lcov/gcovr): the
-# library from source with --coverage -O0, one object per source file under
-# build/coverage/obj (where its .gcno/.gcda go), linked into the suite, into
-# the allocation-failure binary and into the fuzz replay drivers (the corpora
-# make check replays). All share those objects -- built with
-# -DGCENT_TEST_ALLOC_HOOK, whose counter never fails an allocation unless a
-# test asks it to -- so their counts add up in the same .gcda files. The test
-# sources are not instrumented (libgcov only at link). GCENT_NO_CLONES: one
-# mixture kernel, not its target_clones. The .gcov files are left in
-# build/coverage/gcov; the report ends with the COV_TOP largest runs of
-# unexecuted lines. COV_OPT=-O2 makes the run much faster at some cost in
-# line accuracy.
-COV_DIR    := build/coverage
+# library from source with --coverage (COV_OPT, default -O0), one object per
+# source file under build/coverage/obj (where its .gcno/.gcda go), linked into
+# the suite, into the allocation-failure binary and into the fuzz replay
+# drivers (the corpora make check replays). All share those objects -- built
+# with -DGCENT_TEST_ALLOC_HOOK, whose counter never fails an allocation unless
+# a test asks it to -- so their counts add up in the same .gcda files. The
+# test and support sources are not instrumented (build/coverage/t/, libgcov
+# only at link). GCENT_NO_CLONES: one mixture kernel, not its target_clones.
+# scripts/coverage-report.sh prints the table and the COV_TOP largest runs of
+# unexecuted lines; the .gcov files are left in build/coverage/gcov.
+# COV_OPT=-O2 makes the run much faster at some cost in line accuracy.
 COV_OBJS   := $(patsubst src/%.c,$(COV_DIR)/obj/%.o,$(SRCS))
-COV_OPT    ?= -O0
-COV_CFLAGS := $(COV_OPT) -g --coverage -fprofile-abs-path -DGCENT_NO_CLONES -DGCENT_TEST_ALLOC_HOOK
-COV_TEST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Isupport $(CHECK_CFLAGS) -O2 -g \
-                   -DGCENT_TEST_ALLOC_HOOK
+COV_TEST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Isupport -Itests/ref $(CHECK_CFLAGS) \
+                   $(BLAS_CFLAGS) -O2 -g -DGCENT_TEST_ALLOC_HOOK
 COV_TOP    ?= 10
 # The -O0 mixture kernel makes the suite several times slower: stretch Check's
 # per-test timeouts.
 CK_TIMEOUT_MULTIPLIER ?= 10
 
-$(COV_DIR)/obj/%.o: src/%.c src/internal.h $(HDRS)
-	@mkdir -p $(COV_DIR)/obj
-	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(COV_CFLAGS) -c $< -o $@
+$(COV_DIR)/obj/%.o: src/%.c $(FLAGS_STAMP) $(COV_DIR)/flags.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(COV_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(COV_DIR)/t/%.o: %.c $(FLAGS_STAMP) $(COV_DIR)/flags.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(COV_DIR)/t/libsupport.a: $(patsubst %.c,$(COV_DIR)/t/%.o,$(SUPPORT_SRCS))
 
-$(COV_DIR)/gcent-tests: $(COV_OBJS) $(TEST_SRCS) tests/tests.h
-	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ $(TEST_SRCS) $(COV_OBJS) \
-	    $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
+$(COV_DIR)/gcent-tests: $(patsubst %.c,$(COV_DIR)/t/%.o,$(TEST_SRCS)) $(COV_OBJS) \
+                        $(COV_DIR)/t/libsupport.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(filter %.o,$^) $(COV_DIR)/t/libsupport.a $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
 
-$(COV_DIR)/alloc-fail: $(COV_OBJS) tests/alloc/alloc_fail.c
-	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -o $@ tests/alloc/alloc_fail.c $(COV_OBJS) \
-	    $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
+$(COV_DIR)/alloc-fail: $(COV_DIR)/t/tests/alloc/alloc_fail.o $(COV_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LDFLAGS) -lgcov $(CHECK_LIBS) $(LIB_LIBS)
 
 # The fuzz corpora that make check replays count too.
-$(COV_DIR)/replay-%: $(COV_OBJS) tests/fuzz/fuzz_%.c tests/fuzz/replay.c support/npy.h
-	$(CC) $(CPPFLAGS) $(COV_TEST_CFLAGS) -Isupport -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c \
-	    $(COV_OBJS) $(LDFLAGS) -lgcov $(LIB_LIBS)
+$(COV_DIR)/replay-%: $(COV_DIR)/t/tests/fuzz/fuzz_%.o $(COV_DIR)/t/tests/fuzz/replay.o $(COV_OBJS) \
+                     $(COV_DIR)/t/libsupport.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(filter %.o,$^) $(COV_DIR)/t/libsupport.a $(LDFLAGS) -lgcov $(LIB_LIBS)
 
 coverage: $(COV_DIR)/gcent-tests $(COV_DIR)/alloc-fail $(addprefix $(COV_DIR)/replay-,$(FUZZ_TARGETS))
 	@rm -f $(COV_DIR)/obj/*.gcda
-	@rm -rf $(COV_DIR)/gcov && mkdir -p $(COV_DIR)/gcov
 	@st=0; \
 	echo "== $(COV_DIR)/gcent-tests"; \
 	CK_TIMEOUT_MULTIPLIER=$(CK_TIMEOUT_MULTIPLIER) $(COV_DIR)/gcent-tests || st=1; \
 	echo "== $(COV_DIR)/alloc-fail"; $(COV_DIR)/alloc-fail || st=1; \
 	$(foreach t,$(FUZZ_TARGETS),echo "== $(COV_DIR)/replay-$(t)"; \
 	    $(COV_DIR)/replay-$(t) tests/fuzz/corpus/$(t) $(FUZZ_SEEDS_$(t)) || st=1;) \
-	cd $(COV_DIR)/gcov && \
-	for s in $(SRCS); do gcov -b -c -o ../obj $(CURDIR)/$$s; done > gcov.log 2>&1; \
-	echo; \
-	awk ' \
-	    /^File / { f = $$2; gsub(/\x27/, "", f); keep = (f ~ /(^|\/)src\/[^\/]+\.c$$/); \
-	               if (keep) { sub(/.*\//, "", f); name = f; order[++n] = f; } next } \
-	    !keep { next } \
-	    function cnt(l,  p, t) { p = l; sub(/.*:/, "", p); sub(/%.*/, "", p); \
-	                             t = l; sub(/.* of /, "", t); return int(p * t / 100 + 0.5) } \
-	    function tot(l,  t) { t = l; sub(/.* of /, "", t); return t + 0 } \
-	    /^Lines executed:/      { lt[name] = tot($$0); lc[name] = cnt($$0) } \
-	    /^Branches executed:/   { bt[name] = tot($$0); be[name] = cnt($$0) } \
-	    /^Taken at least once:/ { bk[name] = cnt($$0) } \
-	    function pc(a, b) { return b ? sprintf("%6.1f%%", 100 * a / b) : "     -" } \
-	    END { fmt = "%-14s %6s %6s %7s   %6s %7s %7s\n"; \
-	          printf fmt, "file", "lines", "hit", "line%", "branch", "exec%", "taken%"; \
-	          for (i = 1; i <= n; i++) { f = order[i]; \
-	              printf fmt, f, lt[f], lc[f], pc(lc[f], lt[f]), bt[f] + 0, pc(be[f], bt[f]), pc(bk[f], bt[f]); \
-	              L += lt[f]; LC += lc[f]; B += bt[f]; BE += be[f]; BK += bk[f] } \
-	          printf fmt, "TOTAL", L, LC, pc(LC, L), B, pc(BE, B), pc(BK, B) }' gcov.log; \
-	echo; echo "Largest runs of unexecuted lines (blank/non-code lines inside a run allowed; all in $(COV_DIR)/gcov/*.gcov):"; \
-	for g in *.c.gcov; do awk -v F="src/$${g%.gcov}" -F: ' \
-	    { c = $$1; gsub(/ /, "", c); ln = $$2 + 0 } \
-	    ln == 0 { next } \
-	    c == "#####" || c == "=====" { if (!s) s = ln; e = ln; k++; next } \
-	    c == "-" { next } \
-	    { if (s) print k, F ":" s "-" e; s = 0; k = 0 } \
-	    END { if (s) print k, F ":" s "-" e }' $$g; done \
-	  | sort -k1,1nr -k2 | head -n $(COV_TOP) | awk '{ printf "  %4d lines  %s\n", $$1, $$2 }'; \
+	echo; scripts/coverage-report.sh -n $(COV_TOP) $(COV_DIR)/obj $(COV_DIR)/gcov $(SRCS) || st=1; \
 	exit $$st
 
 # Only gcent_* (and the version nodes) may leave the shared object, and the
@@ -401,7 +439,13 @@ abi-baseline: $(SHLIB)
 	@mkdir -p abi
 	abidw $(ABIDW_FLAGS) $(SHLIB) > abi/libgcent-$(VERSION).abi
 
-# ---- pkg-config ----------------------------------------------------------------
+# ---- pkg-config and CMake package files -------------------------------------------
+# Written from their templates with the install paths; build/paths.stamp
+# (written when the Makefile is read, like the flag stamps) holds those
+# paths and the link flags, so the files are rewritten when either changes.
+PATHS_STAMP := build/paths.stamp
+PATHS_TEXT = PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) BLAS_LIBS=$(BLAS_LIBS) \
+    THREAD_LIBS=$(THREAD_LIBS)
 # Requires.private names the BLAS modules when their .pc files exist, otherwise
 # the flags go to Libs.private directly (pkgconf fails on missing modules).
 PC_REQUIRES := $(shell $(PKG_CONFIG) --exists lapacke $(BLAS_PC) 2>/dev/null && echo "lapacke $(BLAS_PC)")
@@ -411,18 +455,33 @@ else
 PC_LIBS_PRIVATE := $(THREAD_LIBS) -lm
 endif
 
-build/gcent.pc: pkgconfig/gcent.pc.in $(VERSION_H) Makefile
+build/gcent.pc: pkgconfig/gcent.pc.in $(VERSION_H) $(PATHS_STAMP)
 	@mkdir -p build
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES)|' \
 	    -e 's|@LIBS_PRIVATE@|$(PC_LIBS_PRIVATE)|' $< > $@
 
-.PHONY: build/gcent.pc
+# CMake: gcentConfig.cmake (imported targets gcent::gcent and
+# gcent::gcent_static) and gcentConfigVersion.cmake, installed to CMAKEDIR.
+# The static target's INTERFACE_LINK_LIBRARIES: the library's link flags as a
+# CMake list.
+CMAKE_STATIC_LIBS = $(strip $(BLAS_LIBS) $(THREAD_LIBS) -lm)
+SIZEOF_VOID_P = $(shell printf '__SIZEOF_POINTER__\n' | $(CC) -E -P -x c - 2>/dev/null | tail -n 1)
+CMAKE_SED = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@VMAJOR@|$(VMAJOR)|g' \
+    -e 's|@VMINOR@|$(VMINOR)|g' -e 's|@SONAME@|$(SONAME)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@STATIC_LIBS_TEXT@|$(CMAKE_STATIC_LIBS)|g' \
+    -e 's|@STATIC_LIBS_LIST@|$(subst $(space),;,$(CMAKE_STATIC_LIBS))|g' \
+    -e 's|@SIZEOF_VOID_P@|$(SIZEOF_VOID_P)|g'
+build/cmake/%.cmake: cmake/%.cmake.in $(VERSION_H) $(PATHS_STAMP)
+	@mkdir -p $(@D)
+	$(CMAKE_SED) $< > $@
+CMAKE_FILES := build/cmake/gcentConfig.cmake build/cmake/gcentConfigVersion.cmake
 
 # ---- install ------------------------------------------------------------------
-install: all build/gcent.pc
-	install -d $(DESTDIR)$(INCLUDEDIR)/gcent $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+install: all build/gcent.pc $(CMAKE_FILES)
+	install -d $(DESTDIR)$(INCLUDEDIR)/gcent $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(CMAKEDIR)
 	install -m 644 include/gcent.h $(DESTDIR)$(INCLUDEDIR)/gcent.h
 	install -m 644 $(wildcard include/gcent/*.h) $(DESTDIR)$(INCLUDEDIR)/gcent/
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libgcent.a
@@ -431,6 +490,7 @@ install: all build/gcent.pc
 	$(if $(EXTRA_LINK),ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(EXTRA_LINK))
 	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgcent.so
 	install -m 644 build/gcent.pc $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
+	install -m 644 $(CMAKE_FILES) $(DESTDIR)$(CMAKEDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/gcent.h
@@ -440,6 +500,8 @@ uninstall:
 	      $(if $(EXTRA_LINK),$(DESTDIR)$(LIBDIR)/$(EXTRA_LINK)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libgcent.so.$(VERSION)
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
+	rm -f $(addprefix $(DESTDIR)$(CMAKEDIR)/,$(notdir $(CMAKE_FILES)))
+	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 # ---- examples (built against an installed copy, through pkg-config only) --------
 STAGE := $(CURDIR)/build/stage
@@ -463,13 +525,23 @@ demo: examples
 # python3-scipy). BENCH_QUICK=1: a tiny grid in seconds (what CI runs).
 PYTHON ?= /usr/bin/python3
 BENCH_BIN := build/bench/gcent-bench
-$(BENCH_BIN): bench/bench.c support/mlp.h support/szt12.h $(STLIB) $(HDRS)
-	@mkdir -p build/bench
-	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Wpedantic -Iinclude -Isupport $(BLAS_CFLAGS) $(CFLAGS) -o $@ \
-	    bench/bench.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+$(BENCH_BIN): build/plain/bench/bench.o build/plain/libsupport.a $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< build/plain/libsupport.a $(STLIB) $(LDFLAGS) $(LIB_LIBS)
 
 bench: $(BENCH_BIN)
 	$(BENCH_BIN) $(if $(BENCH_QUICK),--quick) --python $(PYTHON) --peer bench/peer.py
+
+# The engine regression reference (tests/data/engine_ref.txt): the values of
+# the library at hand for the cases of tests/ref/engine_cases.c. It was written
+# before the one-engine redesign and is kept: regenerate it only on purpose.
+build/ref/gen-engine-ref: tests/ref/gen_engine_ref.c tests/ref/engine_cases.c tests/ref/engine_cases.h $(STLIB) $(HDRS)
+	@mkdir -p build/ref
+	$(CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -Iinclude -Itests/ref $(CFLAGS) -o $@ \
+	    tests/ref/gen_engine_ref.c tests/ref/engine_cases.c $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
+engine-ref: build/ref/gen-engine-ref
+	build/ref/gen-engine-ref > tests/data/engine_ref.txt
 
 # ---- documentation ---------------------------------------------------------------
 docs:
@@ -480,3 +552,12 @@ docs:
 clean:
 	rm -rf build lib/libgcent.*
 	-$(MAKE) -C examples clean
+
+# The flag stamps (see "dependency tracking" above), written now.
+$(call write_stamp,$(FLAGS_STAMP),$(FLAGS_TEXT))
+$(call write_stamp,$(PATHS_STAMP),$(PATHS_TEXT))
+$(call write_stamp,build/fuzz/flags.stamp,FUZZ_CC=$(FUZZ_CC) FUZZ_CFLAGS=$(FUZZ_CFLAGS))
+$(call write_stamp,$(COV_DIR)/flags.stamp,COV_CFLAGS=$(COV_CFLAGS) COV_TEST_CFLAGS=$(COV_TEST_CFLAGS))
+
+# The dependencies recorded by -MMD -MP (every variant's objects).
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -19,6 +19,8 @@
 #include "gcent/entropy.h"
 #include "gcent/mi.h"
 #include "gcent/binned.h"
+#include "gcent/shard.h"
+#include "gcent/plan.h"
 #include "gcent/sliced.h"
 
 #endif /* GCENT_H */

@@ -6,7 +6,7 @@
  * installed library) is there a counter: a process-wide test hook, which is
  * why it exists only in that build. */
 #include <stdlib.h>
-#include "internal.h"
+#include "alloc.h"
 
 #ifdef GCENT_TEST_ALLOC_HOOK
 #include <stdatomic.h>

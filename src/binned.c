@@ -13,7 +13,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "binned.h"
+#include "validate.h"
+#include "ctx.h"
+#include "labels.h"
+#include "sum.h"
+#include "threads.h"
 
 #define ROWS_PER_CHUNK 4096
 #define TWO63 9223372036854775808.0
@@ -153,7 +159,7 @@ static int group_rows(gcent_ctx *ctx, gcent__progress *p, const grid *g, size_t 
 {
     const size_t n = g->n;
     size_t nchunks = (n + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
-    size_t nworkers = gcent__nthreads(ctx);
+    size_t nworkers = gcent__nthreads(ctx->o.threads);
     size_t cap = 16;
     while (cap < 2 * n && cap < ((size_t)1 << (sizeof(size_t) * 8 - 2)))
         cap <<= 1;
@@ -226,7 +232,7 @@ static int group_rows(gcent_ctx *ctx, gcent__progress *p, const grid *g, size_t 
             for (size_t r = 0; r < n; ++r)
                 counts[jb.id[r]]++;
     }
-    if (st == GCENT_ENOMEM && ctx->errmsg[0] == '\0')
+    if (st == GCENT_ENOMEM && ctx->err.msg[0] == '\0')
         gcent__fail(ctx, st, "out of memory while binning %zu rows", n);
     gcent__free(jb.hash);
     gcent__free(jb.rep);
@@ -271,11 +277,11 @@ static int check_width(gcent_ctx *ctx, double width)
 static int check_input(gcent_ctx *ctx, const double *t, size_t n, size_t d, size_t ldt,
                        double width)
 {
-    int st = gcent__check_shape(ctx, t, n, d, ldt);
+    int st = gcent__check_shape(&ctx->err, t, n, d, ldt);
     if (st == GCENT_OK)
         st = check_width(ctx, width);
     if (st == GCENT_OK)
-        st = gcent__check_finite(ctx, t, n, d, ldt);
+        st = gcent__check_finite(&ctx->err, t, n, d, ldt);
     return st;
 }
 
@@ -295,15 +301,15 @@ int gcent__binned_entropy_masked(gcent_ctx *ctx, const double *t, size_t n, size
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
-    gcent__clear(ctx);
+    gcent__begin(ctx, "gcent_binned_entropy");
     if (out == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_binned_entropy: out is NULL");
+        return gcent__fail(ctx, GCENT_EINVAL, "out is NULL");
     int st = check_input(ctx, t, n, d, ldt, width);
     if (st != GCENT_OK)
         return st;
-    grid g = {t, n, d, ldt, ctx->bin_origin, width, hash_mask};
+    grid g = {t, n, d, ldt, ctx->o.bin_origin, width, hash_mask};
     gcent__progress p;
-    gcent__progress_init(&p, ctx, group_units(n));
+    gcent__progress_init(&p, ctx->progress, ctx->progress_user, &ctx->err, group_units(n));
     size_t *ids = NULL, *counts = NULL, nids = 0;
     st = group_rows(ctx, &p, &g, &ids, &counts, &nids);
     double h = 0.0;
@@ -315,7 +321,7 @@ int gcent__binned_entropy_masked(gcent_ctx *ctx, const double *t, size_t n, size
     gcent__free(counts);
     if (st != GCENT_OK)
         return st;
-    *out = gcent__to_base(ctx, h);
+    *out = gcent__to_base(ctx->o.log_base, h);
     return GCENT_OK;
 }
 
@@ -410,27 +416,27 @@ int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, size_t 
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
-    gcent__clear(ctx);
+    gcent__begin(ctx, "gcent_binned_mi");
     if (ixt == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_binned_mi: ixt is NULL");
+        return gcent__fail(ctx, GCENT_EINVAL, "ixt is NULL");
     if (m == 0 || k == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_binned_mi: m = %zu and k = %zu must be >= 1",
+        return gcent__fail(ctx, GCENT_EINVAL, "m = %zu and k = %zu must be >= 1",
                            m, k);
     int ovf = 0;
     size_t n = gcent__mul(m, k, &ovf);
     if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "gcent_binned_mi: m * k = %zu * %zu overflows",
+        return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows",
                            m, k);
     int st = check_input(ctx, t, n, d, ldt, width);
     if (st != GCENT_OK)
         return st;
     const int want_y = labels != NULL && iyt != NULL;
 
-    grid g = {t, n, d, ldt, ctx->bin_origin, width, UINT64_MAX};
+    grid g = {t, n, d, ldt, ctx->o.bin_origin, width, UINT64_MAX};
     size_t per_chunk = k >= ROWS_PER_CHUNK ? 1 : ROWS_PER_CHUNK / k;
     size_t cchunks = k > 1 ? (m + per_chunk - 1) / per_chunk : 0;
     gcent__progress p;
-    gcent__progress_init(&p, ctx, group_units(n) + cchunks);
+    gcent__progress_init(&p, ctx->progress, ctx->progress_user, &ctx->err, group_units(n) + cchunks);
     size_t *ids = NULL, *counts = NULL, nids = 0;
     st = group_rows(ctx, &p, &g, &ids, &counts, &nids);
     double ht = 0.0, hx = 0.0, hy = 0.0;
@@ -439,7 +445,7 @@ int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, size_t 
     if (st == GCENT_OK)
         ht = entropy_of_counts(counts, nids, n);
     if (st == GCENT_OK && k > 1) {
-        size_t nworkers = gcent__nthreads(ctx);
+        size_t nworkers = gcent__nthreads(ctx->o.threads);
         if (nworkers > cchunks)
             nworkers = cchunks;
         cj.ids = ids;
@@ -466,24 +472,45 @@ int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t k, size_t 
     gcent__free(counts);
     if (st != GCENT_OK)
         return st;
-    *ixt = gcent__to_base(ctx, ht - hx);
+    *ixt = gcent__to_base(ctx->o.log_base, ht - hx);
     if (want_y)
-        *iyt = gcent__to_base(ctx, ht - hy);
+        *iyt = gcent__to_base(ctx->o.log_base, ht - hy);
+    return GCENT_OK;
+}
+
+/* gcent_bin_fixed_range with its reasons in e (may be NULL). */
+static int fixed_range(gcent__err *e, double lo, double hi, size_t nbins, double *width,
+                       double *origin)
+{
+    if (width == NULL || origin == NULL)
+        return gcent__seterr(e, GCENT_EINVAL, "width or origin is NULL");
+    if (nbins == 0)
+        return gcent__seterr(e, GCENT_EINVAL, "nbins = 0: at least one bin is needed");
+    if (!isfinite(lo) || !isfinite(hi))
+        return gcent__seterr(e, GCENT_EDOM, "the range [%g, %g] is not finite", lo, hi);
+    if (!(lo < hi))
+        return gcent__seterr(e, GCENT_EINVAL, "the range [%g, %g] is empty: lo must be < hi",
+                             lo, hi);
+    double w = (hi - lo) / (double)nbins;
+    if (!(w > 0.0) || !isfinite(w))
+        return gcent__seterr(e, GCENT_ERANGE,
+                             "the width (%g - %g) / %zu is not a positive finite double", hi,
+                             lo, nbins);
+    *width = w;
+    *origin = lo;
     return GCENT_OK;
 }
 
 int gcent_bin_fixed_range(double lo, double hi, size_t nbins, double *width, double *origin)
 {
-    if (width == NULL || origin == NULL || nbins == 0)
+    return fixed_range(NULL, lo, hi, nbins, width, origin);
+}
+
+int gcent_bin_fixed_range_ctx(gcent_ctx *ctx, double lo, double hi, size_t nbins,
+                              double *width, double *origin)
+{
+    if (ctx == NULL)
         return GCENT_EINVAL;
-    if (!isfinite(lo) || !isfinite(hi))
-        return GCENT_EDOM;
-    if (!(lo < hi))
-        return GCENT_EINVAL;
-    double w = (hi - lo) / (double)nbins;
-    if (!(w > 0.0) || !isfinite(w))
-        return GCENT_ERANGE;
-    *width = w;
-    *origin = lo;
-    return GCENT_OK;
+    gcent__begin(ctx, "gcent_bin_fixed_range");
+    return fixed_range(&ctx->err, lo, hi, nbins, width, origin);
 }

@@ -1,10 +1,10 @@
-/* The context: options, error message, progress callback; input checks. */
+/* The context: options (set, get, bounds, reset), the error message, the
+ * progress callback, and the number of worker threads a setting means. */
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "internal.h"
+#include "alloc.h"
+#include "ctx.h"
 
 #define GCENT__SEED_MAX 9007199254740992.0 /* 2^53 */
 #define GCENT__DRAWS_MAX 16777216.0       /* 2^24 */
@@ -12,18 +12,20 @@
 
 static void set_defaults(gcent_ctx *ctx)
 {
-    ctx->seed = 0;
-    ctx->draws = GCENT__DEFAULT_DRAWS;
-    ctx->threads = 0;
-    ctx->log_base = GCENT__E;
-    ctx->method = GCENT_METHOD_AUTO;
-    ctx->quad_tol = GCENT__DEFAULT_QUAD_TOL;
-    ctx->prune = GCENT_PRUNE_ON;
-    ctx->prune_tol = GCENT__DEFAULT_PRUNE_TOL;
-    ctx->bin_origin = 0.0;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->o.seed = 0;
+    ctx->o.draws = GCENT__DEFAULT_DRAWS;
+    ctx->o.threads = 0;
+    ctx->o.log_base = GCENT__E;
+    ctx->o.method = GCENT_METHOD_AUTO;
+    ctx->o.quad_tol = GCENT__DEFAULT_QUAD_TOL;
+    ctx->o.prune = GCENT_PRUNE_ON;
+    ctx->o.prune_tol = GCENT__DEFAULT_PRUNE_TOL;
+    ctx->o.bin_origin = 0.0;
     ctx->progress = NULL;
     ctx->progress_user = NULL;
-    ctx->errmsg[0] = '\0';
+    ctx->last_method = 0;
+    gcent__err_begin(&ctx->err, NULL);
 }
 
 int gcent_ctx_create(gcent_ctx **out)
@@ -48,37 +50,20 @@ int gcent_ctx_reset(gcent_ctx *ctx)
     return GCENT_OK;
 }
 
-int gcent__fail(gcent_ctx *ctx, int status, const char *fmt, ...)
-{
-    if (ctx != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
-        va_end(ap);
-        /* one line: replace any newline the format may have produced */
-        for (char *c = ctx->errmsg; *c; ++c)
-            if (*c == '\n' || *c == '\r')
-                *c = ' ';
-    }
-    return status;
-}
-
-void gcent__clear(gcent_ctx *ctx) { ctx->errmsg[0] = '\0'; }
-
 const char *gcent_ctx_errmsg(const gcent_ctx *ctx)
 {
     if (ctx == NULL)
         return "no context (NULL)";
-    return ctx->errmsg;
+    return ctx->err.msg;
 }
 
 int gcent_ctx_set_progress(gcent_ctx *ctx, gcent_progress_fn fn, void *user)
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_ctx_set_progress");
     ctx->progress = fn;
     ctx->progress_user = user;
-    ctx->errmsg[0] = '\0';
     return GCENT_OK;
 }
 
@@ -130,142 +115,83 @@ int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value)
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
-    gcent__clear(ctx);
+    gcent__begin(ctx, "gcent_ctx_set");
+    if (opt == GCENT_INFO_LAST_METHOD)
+        return gcent__fail(ctx, GCENT_EINVAL,
+                           "GCENT_INFO_LAST_METHOD is read-only (what the last call used)");
     const opt_info *o = find_opt(opt);
     if (o == NULL)
-        return gcent__fail(ctx, GCENT_EUNSUPPORTED, "gcent_ctx_set: unknown option id %d",
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED, "unknown option id %d",
                            (int)opt);
     if (!isfinite(value))
-        return gcent__fail(ctx, GCENT_EDOM, "gcent_ctx_set: %s: value is NaN or infinite",
+        return gcent__fail(ctx, GCENT_EDOM, "%s: value is NaN or infinite",
                            o->name);
     if (value == 0.0)
         value = o->def;
     if (opt == GCENT_OPT_METHOD && value == floor(value) && (value < o->min || value > o->max))
-        return gcent__fail(ctx, GCENT_EUNSUPPORTED, "gcent_ctx_set: unknown method %.17g",
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED, "unknown method %.17g",
                            value);
     if (opt == GCENT_OPT_PRUNE && value == floor(value) && (value < o->min || value > o->max))
         return gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                           "gcent_ctx_set: unknown GCENT_OPT_PRUNE value %.17g", value);
+                           "unknown GCENT_OPT_PRUNE value %.17g", value);
     if (value < o->min || value > o->max || (o->integer && value != floor(value)))
         return gcent__fail(ctx, GCENT_ERANGE,
-                           "gcent_ctx_set: %s: %.17g is outside [%.17g, %.17g]%s", o->name,
+                           "%s: %.17g is outside [%.17g, %.17g]%s", o->name,
                            value, o->min, o->max, o->integer ? " or not an integer" : "");
     if (opt == GCENT_OPT_LOG_BASE && !(value > 1.0))
         return gcent__fail(ctx, GCENT_ERANGE,
-                           "gcent_ctx_set: GCENT_OPT_LOG_BASE must be > 1, got %.17g", value);
+                           "GCENT_OPT_LOG_BASE must be > 1, got %.17g", value);
     switch (opt) {
-    case GCENT_OPT_SEED:     ctx->seed = (uint64_t)value; break;
-    case GCENT_OPT_MC_DRAWS: ctx->draws = (uint32_t)value; break;
-    case GCENT_OPT_THREADS:  ctx->threads = (uint32_t)value; break;
-    case GCENT_OPT_LOG_BASE: ctx->log_base = value; break;
-    case GCENT_OPT_METHOD:   ctx->method = (int)value; break;
-    case GCENT_OPT_QUAD_TOL: ctx->quad_tol = value; break;
-    case GCENT_OPT_PRUNE:    ctx->prune = (int)value; break;
-    case GCENT_OPT_PRUNE_TOL: ctx->prune_tol = value; break;
-    case GCENT_OPT_BIN_ORIGIN: ctx->bin_origin = value; break;
+    case GCENT_OPT_SEED:     ctx->o.seed = (uint64_t)value; break;
+    case GCENT_OPT_MC_DRAWS: ctx->o.draws = (uint32_t)value; break;
+    case GCENT_OPT_THREADS:  ctx->o.threads = (uint32_t)value; break;
+    case GCENT_OPT_LOG_BASE: ctx->o.log_base = value; break;
+    case GCENT_OPT_METHOD:   ctx->o.method = (int)value; break;
+    case GCENT_OPT_QUAD_TOL: ctx->o.quad_tol = value; break;
+    case GCENT_OPT_PRUNE:    ctx->o.prune = (int)value; break;
+    case GCENT_OPT_PRUNE_TOL: ctx->o.prune_tol = value; break;
+    case GCENT_OPT_BIN_ORIGIN: ctx->o.bin_origin = value; break;
+    case GCENT_INFO_LAST_METHOD: break;
     }
     return GCENT_OK;
+}
+
+int gcent__opts_get(const gcent__opts *o, gcent_opt opt, double *value)
+{
+    switch (opt) {
+    case GCENT_OPT_SEED:     *value = (double)o->seed; return GCENT_OK;
+    case GCENT_OPT_MC_DRAWS: *value = (double)o->draws; return GCENT_OK;
+    case GCENT_OPT_THREADS:  *value = (double)o->threads; return GCENT_OK;
+    case GCENT_OPT_LOG_BASE: *value = o->log_base; return GCENT_OK;
+    case GCENT_OPT_METHOD:   *value = (double)o->method; return GCENT_OK;
+    case GCENT_OPT_QUAD_TOL: *value = o->quad_tol; return GCENT_OK;
+    case GCENT_OPT_PRUNE:    *value = (double)o->prune; return GCENT_OK;
+    case GCENT_OPT_PRUNE_TOL: *value = o->prune_tol; return GCENT_OK;
+    case GCENT_OPT_BIN_ORIGIN: *value = o->bin_origin; return GCENT_OK;
+    case GCENT_INFO_LAST_METHOD: break;
+    }
+    return GCENT_EUNSUPPORTED;
 }
 
 int gcent_ctx_get(const gcent_ctx *ctx, gcent_opt opt, double *value)
 {
     if (ctx == NULL || value == NULL)
         return GCENT_EINVAL;
-    switch (opt) {
-    case GCENT_OPT_SEED:     *value = (double)ctx->seed; return GCENT_OK;
-    case GCENT_OPT_MC_DRAWS: *value = (double)ctx->draws; return GCENT_OK;
-    case GCENT_OPT_THREADS:  *value = (double)ctx->threads; return GCENT_OK;
-    case GCENT_OPT_LOG_BASE: *value = ctx->log_base; return GCENT_OK;
-    case GCENT_OPT_METHOD:   *value = (double)ctx->method; return GCENT_OK;
-    case GCENT_OPT_QUAD_TOL: *value = ctx->quad_tol; return GCENT_OK;
-    case GCENT_OPT_PRUNE:    *value = (double)ctx->prune; return GCENT_OK;
-    case GCENT_OPT_PRUNE_TOL: *value = ctx->prune_tol; return GCENT_OK;
-    case GCENT_OPT_BIN_ORIGIN: *value = ctx->bin_origin; return GCENT_OK;
+    if (opt == GCENT_INFO_LAST_METHOD) {
+        *value = (double)ctx->last_method;
+        return GCENT_OK;
     }
-    return GCENT_EUNSUPPORTED;
+    return gcent__opts_get(&ctx->o, opt, value);
 }
 
-double gcent__to_base(const gcent_ctx *ctx, double nats)
+size_t gcent__nthreads(uint32_t threads)
 {
-    if (ctx->log_base == GCENT__E)
-        return nats;
-    return nats / log(ctx->log_base);
-}
-
-size_t gcent__nthreads(const gcent_ctx *ctx)
-{
-    if (ctx->threads > 0)
-        return ctx->threads;
+    if (threads > 0)
+        return threads;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;
     if (n > (long)GCENT__THREADS_MAX)
         n = (long)GCENT__THREADS_MAX;
     return (size_t)n;
-}
-
-int gcent__check_shape(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds)
-{
-    if (s == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "samples pointer is NULL");
-    if (n == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "n = 0: at least one sample is needed");
-    if (d == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "d = 0: the dimension must be at least 1");
-    if (lds < d)
-        return gcent__fail(ctx, GCENT_EINVAL, "row stride lds = %zu is smaller than d = %zu",
-                           lds, d);
-    /* the last double read is s[(n - 1) * lds + d - 1]: its byte offset must fit */
-    int ovf = 0;
-    size_t span = gcent__mul(n - 1, lds, &ovf);
-    if (!ovf && span > SIZE_MAX - d)
-        ovf = 1;
-    if (!ovf)
-        (void)gcent__mul(span + d, sizeof(double), &ovf);
-    if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "n = %zu rows of stride %zu overflow size_t",
-                           n, lds);
-    return GCENT_OK;
-}
-
-int gcent__check_finite(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds)
-{
-    for (size_t i = 0; i < n; ++i) {
-        const double *row = s + i * lds;
-        for (size_t k = 0; k < d; ++k)
-            if (!isfinite(row[k]))
-                return gcent__fail(ctx, GCENT_EDOM,
-                                   "sample %zu, coordinate %zu is NaN or infinite", i, k);
-    }
-    return GCENT_OK;
-}
-
-int gcent__check_samples(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
-                         const double *w, double beta)
-{
-    int st = gcent__check_shape(ctx, s, n, d, lds);
-    if (st != GCENT_OK)
-        return st;
-    if (isnan(beta) || isinf(beta))
-        return gcent__fail(ctx, GCENT_EDOM, "beta is NaN or infinite");
-    if (!(beta > 0.0))
-        return gcent__fail(ctx, GCENT_EINVAL, "beta = %g: the noise level must be > 0", beta);
-    st = gcent__check_finite(ctx, s, n, d, lds);
-    if (st != GCENT_OK)
-        return st;
-    if (w != NULL) {
-        gcent__sum sum = {0.0, 0.0};
-        for (size_t i = 0; i < n; ++i) {
-            if (!isfinite(w[i]))
-                return gcent__fail(ctx, GCENT_EDOM, "weight %zu is NaN or infinite", i);
-            if (w[i] < 0.0)
-                return gcent__fail(ctx, GCENT_EINVAL, "weight %zu = %g is negative", i, w[i]);
-            gcent__sum_add(&sum, w[i]); /* compensated: no order effects */
-        }
-        double total = gcent__sum_get(&sum);
-        if (!(fabs(total - 1.0) <= 1e-9))
-            return gcent__fail(ctx, GCENT_EINVAL,
-                               "weights sum to %.17g, not 1 (tolerance 1e-9)", total);
-    }
-    return GCENT_OK;
 }

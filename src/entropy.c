@@ -1,271 +1,295 @@
-/* Part 1: h(S + Z) by Monte Carlo sample propagation or quadrature, and the
- * pairwise-distance bounds. Everything is computed for the scaled mixture
- * (unit noise) and shifted by d log(beta) at the end. */
-#include <math.h>
+/* Part 1 front end: h(S + Z) by Monte Carlo or quadrature (through a plan:
+ * the one-shot call is plan + execute + free), its shards and their finish,
+ * the pairwise-distance bounds, and h(Z). Every mixture is handled in units
+ * of the noise and shifted by d log(beta) at the end. */
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "validate.h"
+#include "ctx.h"
+#include "kernel.h"
+#include "noise.h"
+#include "partial.h"
+#include "plan.h"
 
-/* Target (query, centre) pairs per chunk of parallel work: about 0.2 ms, so
- * that calls of a few ms already use every thread. */
-#define GCENT__PAIRS_PER_CHUNK (1u << 18)
-/* Queries per chunk at least: the kernel takes a chunk's queries in batches
- * of GCENT__PK_QB (32), and a batch shares its tree walk and its reads of
- * the centres; 4 full batches keep that sharing. */
-#define GCENT__MIN_QUERIES_PER_CHUNK 128u
+/* Largest dimension gcent_noise_entropy accepts (and any sample function
+ * could address): above it a width is a caller's mistake (SIZE_MAX, a
+ * negative number cast). */
+#define GCENT__DIM_MAX ((size_t)1 << 40)
 
-/* Centres per chunk so that a chunk is about GCENT__PAIRS_PER_CHUNK pairs of
- * 12-dimensional work (a pair costs about d + 8 operations, the exp
- * included), and at least GCENT__MIN_QUERIES_PER_CHUNK queries. */
-size_t gcent__rows_per_chunk(size_t n, size_t d, uint64_t queries_per_centre)
+static double noise_entropy_nats(size_t d, double beta)
 {
-    uint64_t per_centre = queries_per_centre * (uint64_t)n * (d + 8) / 20;
-    uint64_t c = per_centre ? GCENT__PAIRS_PER_CHUNK / per_centre : 1;
-    uint64_t qpc = queries_per_centre ? queries_per_centre : 1;
-    uint64_t cmin = (GCENT__MIN_QUERIES_PER_CHUNK + qpc - 1) / qpc;
-    if (c < cmin)
-        c = cmin;
-    if (c > n)
-        c = n;
-    return (size_t)c;
+    return gcent__unit_noise_entropy(d) + (double)d * log(beta);
 }
 
-static size_t chunks_of(size_t n, size_t per)
-{
-    return (n + per - 1) / per;
-}
+/* ---- plans ----------------------------------------------------------------------- */
 
-double *gcent__scratch_alloc(size_t nworkers, size_t d, size_t *stride)
+/* The plan of an entropy of n rows (arguments already checked). */
+static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, double beta,
+                        gcent_plan **out)
 {
-    int ovf = 0;
-    *stride = GCENT__MIX_BLOCK + gcent__mul(gcent__pk_qb(d) + 1, d, &ovf);
-    size_t bytes = gcent__mul(gcent__mul(nworkers, *stride, &ovf), sizeof(double), &ovf);
-    return ovf ? NULL : gcent__malloc(bytes);
-}
-
-void gcent__mc_reduce(const double *w, double *mean, double *m2, size_t n, uint32_t draws,
-                      double *e_out, double *se_out)
-{
-    /* E = sum_i w_i mean_i; var = sum_i w_i^2 v_i / k (v_i unbiased) */
-    for (size_t i = 0; i < n; ++i) {
-        double v = draws > 1 ? m2[i] / (double)(draws - 1) : 0.0;
-        m2[i] = w[i] * w[i] * v / (double)draws;
-        mean[i] *= w[i];
+    gcent_plan *pl = NULL;
+    int st = gcent__plan_new(ctx, GCENT__PLAN_ENTROPY, n, d, beta, &pl);
+    if (st != GCENT_OK)
+        return st;
+    if (w != NULL) {
+        pl->w = gcent__malloc(n * sizeof(double));
+        if (pl->w == NULL)
+            st = gcent__fail(ctx, GCENT_ENOMEM, "out of memory for %zu weights", n);
+        else
+            memcpy(pl->w, w, n * sizeof(double));
     }
-    double e = gcent__ordered_sum(mean, n);
-    double var = gcent__ordered_sum(m2, n);
-    if (draws == 1 && n > 1) {
-        /* Conservative: each value against the weighted mean of the others,
-         * e_{-i} = (e - w_i L_i) / (1 - w_i); the expectation of
-         * (L_i - e_{-i})^2 is var L_i + var e_{-i} + (bias)^2 >= var L_i for
-         * any weights. */
-        for (size_t i = 0; i < n; ++i) {
-            double li = mean[i] / w[i];
-            double dev = w[i] < 1.0 ? li - (e - mean[i]) / (1.0 - w[i]) : 0.0;
-            m2[i] = w[i] * w[i] * dev * dev;
-        }
-        var = gcent__ordered_sum(m2, n);
-    }
-    *e_out = e;
-    *se_out = sqrt(var > 0.0 ? var : 0.0);
-}
-
-int gcent__use_quadrature(const gcent_ctx *ctx, const gcent__mix *m, double terms,
-                          int *quad)
-{
-    *quad = ctx->method == GCENT_METHOD_QUADRATURE;
-    if (ctx->method != GCENT_METHOD_AUTO || m->d > 2)
-        return GCENT_OK;
-    double mc_pairs = (double)ctx->draws * (double)m->n * (double)m->n;
-    double budget = mc_pairs > 134217728.0 ? mc_pairs : 134217728.0; /* 2^27 */
-    double cost = 0.0;
-    int st = gcent__entropy_quad_cost(m, &cost);
     if (st == GCENT_OK)
-        *quad = terms * cost <= budget;
-    return st;
-}
-
-/* ---- Monte Carlo ------------------------------------------------------------ */
-
-typedef struct {
-    const gcent__mix *m;
-    const gcent__pack *P;
-    uint64_t seed;
-    uint64_t row_base;
-    uint32_t tag;
-    uint32_t draws;
-    size_t per_chunk;
-    const size_t *ord; /* the rows in packed order */
-    double *scr; /* per-worker scratch, stride doubles each */
-    size_t stride;
-    gcent__pk_work *work; /* per worker */
-    double *mean; /* n: mean over draws of log R_i */
-    double *m2;   /* n: sum of squared deviations over draws */
-} mc_job;
-
-/* The batch's sums, then each query's log R into its row's Welford
- * accumulators (a row's draws arrive in order r = 0, 1, ...). */
-static void mc_flush(mc_job *jb, gcent__pk_work *W, double *buf, const gcent__query *Q,
-                     const size_t *row, const uint32_t *draw, size_t nq)
-{
-    double S[3 * GCENT__PK_QB], E[GCENT__PK_QB];
-    gcent__pack_sums_batch(jb->P, Q, nq, S, E, W);
-    for (size_t b = 0; b < nq; ++b) {
-        const size_t i = row[b];
-        double L = E[b] > GCENT__PK_EMAX
-                       ? gcent__mix_logratio(jb->m, Q[b].q, 0.5, Q[b].shift, i, buf)
-                       : log1p(S[3 * b + 2]);
-        if (draw[b] == 0)
-            jb->mean[i] = jb->m2[i] = 0.0;
-        double delta = L - jb->mean[i]; /* Welford */
-        jb->mean[i] += delta / (double)(draw[b] + 1);
-        jb->m2[i] += delta * (L - jb->mean[i]);
+        st = gcent__plan_engines(pl, 1, 0, 0, 0, &ctx->err);
+    if (st != GCENT_OK) {
+        gcent_plan_free(pl);
+        return st;
     }
-}
-
-/* Rows ord[c * per_chunk ..] in packed order, so that a batch's queries lie
- * close together; the results do not depend on the batches. */
-static int mc_chunk(void *arg, size_t chunk, size_t worker)
-{
-    mc_job *jb = arg;
-    const gcent__mix *m = jb->m;
-    const gcent__pack *P = jb->P;
-    const size_t d = m->d;
-    double *buf = jb->scr + worker * jb->stride;
-    double *z = buf + GCENT__MIX_BLOCK;
-    double *qs = z + d; /* GCENT__PK_QB queries */
-    gcent__query Q[GCENT__PK_QB];
-    size_t row[GCENT__PK_QB];
-    uint32_t draw[GCENT__PK_QB];
-    size_t nq = 0, qb = gcent__pk_qb(d);
-    size_t t0 = chunk * jb->per_chunk;
-    size_t t1 = t0 + jb->per_chunk < m->n ? t0 + jb->per_chunk : m->n;
-    for (size_t t = t0; t < t1; ++t) {
-        const size_t i = jb->ord[t];
-        for (uint32_t r = 0; r < jb->draws; ++r) {
-            double *q = qs + nq * d;
-            gcent__noise_vector(jb->seed, jb->tag, jb->row_base + m->index[i], r, d, z);
-            const double z2 = gcent__noisy_query(m, i, z, q);
-            /* exponent of centre j relative to the self term:
-             * log(w_j/w_i) - (|q - u_j|^2 - |z|^2) / 2; the self term (1) is
-             * left out of the sum and added in log1p */
-            gcent__query qq = {q, 0.5, m->logw[i] - 0.5 * z2, P->pos[i],
-                               P->self_lw ? P->self_lw[i] : -INFINITY, SIZE_MAX, -1.0,
-                               NULL, NULL};
-            Q[nq] = qq;
-            row[nq] = i;
-            draw[nq] = r;
-            if (++nq == qb) {
-                mc_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
-                nq = 0;
-            }
-        }
-    }
-    if (nq > 0)
-        mc_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
+    *out = pl;
     return GCENT_OK;
 }
 
-/* The rows 0 .. n-1 of a mixture ordered by their packed position (ties by
- * row): ord (n entries) from P->pos; tmp: npad + 1 counters. */
-void gcent__packed_order(const gcent__pack *P, size_t n, size_t *ord, size_t *cnt)
+/* The shard [rb, re) of an execution into q; reason in pl->err. */
+static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+                       gcent__part *q)
 {
-    memset(cnt, 0, (P->npad + 1) * sizeof *cnt);
-    for (size_t i = 0; i < n; ++i)
-        ++cnt[P->pos[i] + 1];
-    for (size_t j = 0; j < P->npad; ++j)
-        cnt[j + 1] += cnt[j];
-    for (size_t i = 0; i < n; ++i)
-        ord[cnt[P->pos[i]]++] = i;
-}
-
-/* Per-worker batch scratch for P, or NULL (no memory). */
-gcent__pk_work *gcent__pk_works(const gcent__pack *P, size_t nworkers)
-{
-    gcent__pk_work *W = gcent__calloc(nworkers, sizeof *W);
-    if (W == NULL)
-        return NULL;
-    for (size_t w = 0; w < nworkers; ++w)
-        if (gcent__pk_work_init(&W[w], P) != GCENT_OK) {
-            gcent__pk_works_free(W, w);
-            return NULL;
-        }
-    return W;
-}
-
-void gcent__pk_works_free(gcent__pk_work *W, size_t nworkers)
-{
-    if (W == NULL)
-        return;
-    for (size_t w = 0; w < nworkers; ++w)
-        gcent__pk_work_free(&W[w]);
-    gcent__free(W);
-}
-
-uint64_t gcent__entropy_mc_units(const gcent__mix *m, uint32_t draws)
-{
-    return chunks_of(m->n, gcent__rows_per_chunk(m->n, m->d, draws));
-}
-
-int gcent__entropy_mc(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
-                      uint32_t draws, uint64_t row_base, uint32_t tag, double *e_out,
-                      double *se_out)
-{
-    const size_t n = m->n;
-    mc_job jb;
-    memset(&jb, 0, sizeof jb);
-    jb.m = m;
-    jb.seed = ctx->seed;
-    jb.row_base = row_base;
-    jb.tag = tag;
-    jb.draws = draws;
-    jb.per_chunk = gcent__rows_per_chunk(n, m->d, draws);
-    size_t nchunks = chunks_of(n, jb.per_chunk);
-    size_t nworkers = gcent__nthreads(ctx);
-    if (nworkers > nchunks)
-        nworkers = nchunks;
-
-    gcent__pack P;
-    int st = gcent__pack_init(&P, m, NULL, 0, NULL, gcent__prune_tol(ctx), 0);
+    int st = gcent__plan_check(pl, s, lds, rb, re);
     if (st != GCENT_OK)
-        return gcent__fail(ctx, st, "out of memory for the packed centres (n = %zu)", n);
-    jb.P = &P;
-    jb.mean = gcent__malloc(n * sizeof(double));
-    jb.m2 = gcent__malloc(n * sizeof(double));
-    size_t *ord = gcent__malloc(n * sizeof(size_t));
-    size_t *cnt = gcent__malloc((P.npad + 1) * sizeof(size_t));
-    st = (jb.mean && jb.m2 && ord && cnt) ? GCENT_OK : GCENT_ENOMEM;
-    if (st == GCENT_OK) {
-        gcent__packed_order(&P, n, ord, cnt);
-        jb.ord = ord;
-    }
-    gcent__free(cnt);
-    if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, m->d, &jb.stride)) == NULL)
-        st = GCENT_ENOMEM;
-    if (st == GCENT_OK && (jb.work = gcent__pk_works(&P, nworkers)) == NULL)
-        st = GCENT_ENOMEM;
+        return st;
+    const uint64_t setup = gcent__plan_setup_units(pl);
+    const uint64_t mcu = pl->use_mc ? gcent__mc_units(pl->n, pl->d, pl->o.draws, re - rb) : 0;
+    const uint64_t qu = pl->use_quad ? GCENT__QUAD_UNITS : 0;
+    gcent__progress p;
+    gcent__progress_init(&p, pl->progress, pl->progress_user, &pl->err, setup + mcu + qu);
+    gcent__part_init(q, GCENT__PART_ENTROPY, &pl->o, pl->n, pl->n, 1, pl->d, pl->beta, rb, re);
+    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, lds, pl->w, NULL, 0, pl->beta);
+    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, lds, pl->w, pl->beta, &pl->err);
     if (st == GCENT_OK)
-        st = gcent__parallel(p, nchunks, nworkers, mc_chunk, &jb);
-    if (st == GCENT_OK) {
-        gcent__mc_reduce(m->w, jb.mean, jb.m2, n, draws, e_out, se_out);
-    } else if (st == GCENT_ENOMEM && ctx->errmsg[0] == '\0') {
-        gcent__fail(ctx, st, "out of memory for the Monte Carlo buffers (n = %zu)", n);
+        st = gcent__progress_step(&p, 1);
+    if (st != GCENT_OK)
+        return st;
+    q->kept = pl->mx.n;
+    q->hw = pl->mx.hw;
+    q->method = pl->o.method == GCENT_METHOD_QUADRATURE ? GCENT_METHOD_QUADRATURE
+                                                          : GCENT_METHOD_MC;
+    if (pl->mx.n > 1) {
+        const int quad = gcent__plan_choose_quad(pl, 1.0);
+        st = gcent__progress_step(&p, 1);
+        if (st == GCENT_OK && quad) {
+            q->method = GCENT_METHOD_QUADRATURE;
+            st = gcent__progress_step(&p, (setup - 2) + mcu);
+            if (st == GCENT_OK)
+                st = gcent__plan_quad_share(pl, &pl->mx, rb, re, pl->n, 1.0, &p,
+                                            &q->acc.e[0], &q->acc.s1[0]);
+        } else if (st == GCENT_OK) {
+            q->method = GCENT_METHOD_MC;
+            /* the rows' units (mcu) are an upper bound: finish reports the total */
+            st = gcent__plan_mc(pl, NULL, 0, NULL, NULL, rb, re, &p, setup - 2, &q->acc);
+        }
     }
-    gcent__free(jb.mean);
-    gcent__free(jb.m2);
-    gcent__free(jb.scr);
-    gcent__free(ord);
-    gcent__pk_works_free(jb.work, nworkers);
-    gcent__pack_free(&P);
+    if (st == GCENT_OK)
+        st = gcent__progress_finish(&p);
     return st;
 }
 
-/* ---- pairwise-distance bounds ------------------------------------------------ */
+/* The estimate of a complete partial (nats converted to log_base). */
+static int entropy_result(gcent__part *q, gcent__err *e, gcent_estimate *out)
+{
+    const size_t d = (size_t)q->d;
+    double h = noise_entropy_nats(d, q->beta), err = 0.0;
+    if (q->kept > 1 && q->method == GCENT_METHOD_QUADRATURE) {
+        h = gcent__xacc_get(&q->acc.e[0]) + (double)d * log(q->beta);
+        err = gcent__xacc_get(&q->acc.s1[0]);
+        if (!isfinite(h) || !isfinite(err))
+            return gcent__seterr(e, GCENT_ERANGE, "quadrature: non-finite result");
+    } else if (q->kept > 1) {
+        double v = 0.0;
+        gcent__mc_finish(&q->acc, 0, q->draws, &v, &err);
+        h += q->hw - v;
+    }
+    out->value = gcent__to_base(q->log_base, h);
+    out->se = gcent__to_base(q->log_base, err);
+    return GCENT_OK;
+}
+
+/* Arguments of the one-shot and partial calls, in the documented order. */
+static int check_args(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+                      const double *w, double beta, const void *out)
+{
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "the output pointer is NULL");
+    int st = gcent__check_samples(&ctx->err, s, n, d, lds, w, beta);
+    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
+        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
+                         "GCENT_METHOD_AUTO", d);
+    return st;
+}
+
+/* One shard of a one-shot call with a temporary plan; reason in ctx. */
+static int oneshot(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+                   const double *w, double beta, size_t rb, size_t re, gcent__part *q)
+{
+    gcent_plan *pl = NULL;
+    int st = entropy_plan(ctx, n, d, w, beta, &pl);
+    if (st != GCENT_OK)
+        return st;
+    pl->err.where = ctx->err.where;
+    st = entropy_run(pl, s, lds, rb, re, q);
+    if (st != GCENT_OK)
+        memcpy(ctx->err.msg, pl->err.msg, sizeof ctx->err.msg);
+    gcent_plan_free(pl);
+    return st;
+}
+
+int gcent_plan_entropy(gcent_ctx *ctx, size_t n, size_t d, const double *w, double beta,
+                       gcent_plan **out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_plan_entropy");
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "out is NULL");
+    if (n == 0 || d == 0)
+        return gcent__fail(ctx, GCENT_EINVAL, "n = %zu rows and d = %zu dimensions must be >= 1",
+                           n, d);
+    int st = gcent__check_beta(&ctx->err, beta);
+    if (st == GCENT_OK)
+        st = gcent__check_weights(&ctx->err, w, n);
+    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
+        st = gcent__fail(ctx, GCENT_EUNSUPPORTED, "quadrature needs d <= 2 (d = %zu)", d);
+    if (st != GCENT_OK)
+        return st;
+    return entropy_plan(ctx, n, d, w, beta, out);
+}
+
+static int plan_begin(gcent_plan *plan, const char *where, const void *out)
+{
+    if (plan == NULL)
+        return GCENT_EINVAL;
+    gcent__err_begin(&plan->err, where);
+    if (plan->kind != GCENT__PLAN_ENTROPY)
+        return gcent__seterr(&plan->err, GCENT_EINVAL,
+                             "the plan was made by gcent_plan_mi_layer, not gcent_plan_entropy");
+    if (out == NULL)
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
+    return GCENT_OK;
+}
+
+int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
+                               gcent_estimate *out)
+{
+    int st = plan_begin(plan, "gcent_plan_execute_entropy", out);
+    if (st != GCENT_OK)
+        return st;
+    gcent__part q;
+    st = entropy_run(plan, s, lds, 0, plan->n, &q);
+    if (st == GCENT_OK)
+        st = entropy_result(&q, &plan->err, out);
+    if (st == GCENT_OK)
+        plan->last_method = q.method;
+    return st;
+}
+
+int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s, size_t lds,
+                                       size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    int st = plan_begin(plan, "gcent_plan_execute_entropy_partial", part);
+    if (st != GCENT_OK)
+        return st;
+    gcent__part q;
+    st = entropy_run(plan, s, lds, row_begin, row_end, &q);
+    if (st == GCENT_OK) {
+        gcent__part_store(part, &q);
+        plan->last_method = q.method;
+    }
+    return st;
+}
+
+/* ---- one-shot calls, shards, finish ---------------------------------------------------- */
+
+int gcent_entropy(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+                  const double *w, double beta, gcent_estimate *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_entropy");
+    int st = check_args(ctx, s, n, d, lds, w, beta, out);
+    if (st != GCENT_OK)
+        return st;
+    gcent__part q;
+    st = oneshot(ctx, s, n, d, lds, w, beta, 0, n, &q);
+    if (st == GCENT_OK)
+        st = entropy_result(&q, &ctx->err, out);
+    if (st == GCENT_OK)
+        ctx->last_method = q.method;
+    return st;
+}
+
+int gcent_entropy_partial(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+                          const double *w, double beta, size_t row_begin, size_t row_end,
+                          gcent_partial *part)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_entropy_partial");
+    int st = check_args(ctx, s, n, d, lds, w, beta, part);
+    if (st == GCENT_OK && !(row_begin <= row_end && row_end <= n))
+        st = gcent__fail(ctx, GCENT_EINVAL,
+                         "row range [%zu, %zu) is not inside [0, %zu) (row_begin <= row_end "
+                         "<= n)", row_begin, row_end, n);
+    if (st != GCENT_OK)
+        return st;
+    gcent__part q;
+    st = oneshot(ctx, s, n, d, lds, w, beta, row_begin, row_end, &q);
+    if (st == GCENT_OK) {
+        gcent__part_store(part, &q);
+        ctx->last_method = q.method;
+    }
+    return st;
+}
+
+int gcent_entropy_finish(gcent_ctx *ctx, const gcent_partial *part, gcent_estimate *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_entropy_finish");
+    if (part == NULL || out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "part or out is NULL");
+    gcent__part q;
+    int st = gcent__part_load(&q, part, "the partial", &ctx->err);
+    if (st == GCENT_OK)
+        st = gcent__part_check_finish(&q, GCENT__PART_ENTROPY, &ctx->o, &ctx->err);
+    if (st == GCENT_OK)
+        st = entropy_result(&q, &ctx->err, out);
+    if (st == GCENT_OK)
+        ctx->last_method = q.method;
+    return st;
+}
+
+int gcent_partial_merge(gcent_partial *into, const gcent_partial *from)
+{
+    if (into == NULL || from == NULL)
+        return GCENT_EINVAL;
+    return gcent__part_merge(into, from, NULL);
+}
+
+int gcent_partial_merge_ctx(gcent_ctx *ctx, gcent_partial *into, const gcent_partial *from)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_partial_merge");
+    if (into == NULL || from == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "into or from is NULL");
+    return gcent__part_merge(into, from, &ctx->err);
+}
+
+/* ---- pairwise-distance bounds ----------------------------------------------------------- */
 
 typedef struct {
     const gcent__mix *m;
     const gcent__pack *P;
     size_t per_chunk;
-    double *scr; /* per-worker scratch, stride doubles each */
+    double *scr; /* per-worker scratch, GCENT__MIX_BLOCK + d doubles each */
     size_t stride;
     double *lo; /* n: w_i log R_i with a = 1/8 */
     double *hi; /* n: w_i log R_i with a = 1/2 */
@@ -288,144 +312,83 @@ static int bounds_chunk(void *arg, size_t chunk, size_t worker)
     return GCENT_OK;
 }
 
-/* ---- public functions ----------------------------------------------------------- */
-
-static double noise_entropy_nats(size_t d, double beta)
-{
-    return 0.5 * (double)d * (GCENT__LN2PI + 1.0) + (double)d * log(beta);
-}
-
-int gcent_noise_entropy(gcent_ctx *ctx, size_t d, double beta, double *out)
-{
-    if (ctx == NULL)
-        return GCENT_EINVAL;
-    gcent__clear(ctx);
-    if (out == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_noise_entropy: out is NULL");
-    if (d == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_noise_entropy: d = 0");
-    if (!isfinite(beta))
-        return gcent__fail(ctx, GCENT_EDOM, "gcent_noise_entropy: beta is NaN or infinite");
-    if (!(beta > 0.0))
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_noise_entropy: beta = %g must be > 0",
-                           beta);
-    *out = gcent__to_base(ctx, noise_entropy_nats(d, beta));
-    return GCENT_OK;
-}
-
-int gcent_entropy(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
-                  const double *w, double beta, gcent_estimate *out)
-{
-    if (ctx == NULL)
-        return GCENT_EINVAL;
-    gcent__clear(ctx);
-    if (out == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_entropy: out is NULL");
-    int st = gcent__check_samples(ctx, s, n, d, lds, w, beta);
-    if (st != GCENT_OK)
-        return st;
-    if (ctx->method == GCENT_METHOD_QUADRATURE && d > 2)
-        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                           "gcent_entropy: quadrature needs d <= 2 (d = %zu); use "
-                           "GCENT_METHOD_MC or GCENT_METHOD_AUTO", d);
-    gcent__mix m;
-    st = gcent__mix_init(ctx, &m, s, n, d, lds, w, beta);
-    if (st != GCENT_OK)
-        return st;
-
-    const double hz = noise_entropy_nats(d, beta);
-    double h = hz, err = 0.0;
-    if (m.n > 1) {
-        int quad = 0;
-        st = gcent__use_quadrature(ctx, &m, 1.0, &quad);
-        if (st != GCENT_OK) {
-            gcent__mix_free(&m);
-            return gcent__fail(ctx, st, "gcent_entropy: out of memory (n = %zu)", n);
-        }
-        gcent__progress p;
-        if (quad) {
-            gcent__progress_init(&p, ctx, gcent__entropy_quad_units(&m));
-            double hu = 0.0;
-            st = gcent__entropy_quad(ctx, &p, &m, ctx->quad_tol, &hu, &err);
-            h = hu + (double)d * log(beta);
-        } else {
-            gcent__progress_init(&p, ctx, gcent__entropy_mc_units(&m, ctx->draws));
-            double e = 0.0;
-            st = gcent__entropy_mc(ctx, &p, &m, ctx->draws, 0, GCENT__STREAM_ENTROPY_MC, &e,
-                                   &err);
-            h = hz + m.hw - e;
-        }
-        if (st == GCENT_OK)
-            st = gcent__progress_finish(&p);
-    } else if (ctx->progress) {
-        gcent__progress p;
-        gcent__progress_init(&p, ctx, 1);
-        st = gcent__progress_finish(&p);
-    }
-    gcent__mix_free(&m);
-    if (st != GCENT_OK)
-        return st;
-    out->value = gcent__to_base(ctx, h);
-    out->se = gcent__to_base(ctx, err);
-    return GCENT_OK;
-}
-
 int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
                          const double *w, double beta, double *lower, double *upper)
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
-    gcent__clear(ctx);
+    gcent__begin(ctx, "gcent_entropy_bounds");
     if (lower == NULL || upper == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_entropy_bounds: lower or upper is NULL");
-    int st = gcent__check_samples(ctx, s, n, d, lds, w, beta);
+        return gcent__fail(ctx, GCENT_EINVAL, "lower or upper is NULL");
+    int st = gcent__check_samples(&ctx->err, s, n, d, lds, w, beta);
     if (st != GCENT_OK)
         return st;
     gcent__mix m;
-    st = gcent__mix_init(ctx, &m, s, n, d, lds, w, beta);
-    if (st != GCENT_OK)
-        return st;
-
+    gcent__pack P;
+    gcent__pack_ws W;
+    memset(&P, 0, sizeof P);
+    memset(&W, 0, sizeof W);
     bounds_job jb;
     memset(&jb, 0, sizeof jb);
-    jb.m = &m;
-    jb.per_chunk = gcent__rows_per_chunk(m.n, m.d, 2);
-    size_t nchunks = chunks_of(m.n, jb.per_chunk);
-    size_t nworkers = gcent__nthreads(ctx);
-    if (nworkers > nchunks)
-        nworkers = nchunks;
-    gcent__progress p;
-    gcent__progress_init(&p, ctx, nchunks);
-    gcent__pack P;
-    memset(&P, 0, sizeof P);
-    st = gcent__pack_init(&P, &m, NULL, 0, NULL, gcent__prune_tol(ctx), 0);
-    jb.P = &P;
-    jb.lo = gcent__malloc(m.n * sizeof(double));
-    jb.hi = gcent__malloc(m.n * sizeof(double));
+    st = gcent__mix_alloc(&m, n, d, &ctx->err);
     if (st == GCENT_OK)
-        st = (jb.lo && jb.hi) ? GCENT_OK : GCENT_ENOMEM;
-    if (st == GCENT_OK && (jb.scr = gcent__scratch_alloc(nworkers, d, &jb.stride)) == NULL)
-        st = GCENT_ENOMEM;
+        st = gcent__mix_fill(&m, s, NULL, n, lds, w, beta, &ctx->err);
+    if (st == GCENT_OK)
+        st = gcent__pack_alloc(&P, &W, m.n, d, 1, 0, ctx->o.prune != GCENT_PRUNE_OFF,
+                               &ctx->err);
+    jb.m = &m;
+    jb.P = &P;
+    jb.per_chunk = gcent__rows_per_chunk(m.n, d, 2);
+    size_t nchunks = st == GCENT_OK ? (m.n + jb.per_chunk - 1) / jb.per_chunk : 0;
+    size_t nworkers = gcent__nthreads(ctx->o.threads);
+    if (nworkers > nchunks)
+        nworkers = nchunks ? nchunks : 1;
+    gcent__progress p;
+    gcent__progress_init(&p, ctx->progress, ctx->progress_user, &ctx->err, nchunks + 2);
+    if (st == GCENT_OK)
+        st = gcent__pack_build(&P, &W, &m, NULL, 0, NULL, gcent__prune_tol(&ctx->o), 0, &p, 2);
+    if (st == GCENT_OK) {
+        jb.stride = GCENT__MIX_BLOCK + d;
+        jb.scr = gcent__malloc(nworkers * jb.stride * sizeof(double));
+        jb.lo = gcent__malloc(m.n * sizeof(double));
+        jb.hi = gcent__malloc(m.n * sizeof(double));
+        if (!jb.scr || !jb.lo || !jb.hi)
+            st = gcent__fail(ctx, GCENT_ENOMEM, "out of memory (n = %zu)", n);
+    }
     if (st == GCENT_OK)
         st = gcent__parallel(&p, nchunks, nworkers, bounds_chunk, &jb);
     if (st == GCENT_OK)
         st = gcent__progress_finish(&p);
-    double lo = 0.0, hi = 0.0;
     if (st == GCENT_OK) {
         double hz = noise_entropy_nats(d, beta);
-        lo = hz + m.hw - gcent__ordered_sum(jb.lo, m.n);
-        hi = hz + m.hw - gcent__ordered_sum(jb.hi, m.n);
-    } else if (st == GCENT_ENOMEM && ctx->errmsg[0] == '\0') {
-        gcent__fail(ctx, st, "gcent_entropy_bounds: out of memory (n = %zu)", n);
+        *lower = gcent__to_base(ctx->o.log_base, hz + m.hw - gcent__ordered_sum(jb.lo, m.n));
+        *upper = gcent__to_base(ctx->o.log_base, hz + m.hw - gcent__ordered_sum(jb.hi, m.n));
     }
     gcent__free(jb.lo);
     gcent__free(jb.hi);
     gcent__free(jb.scr);
-    gcent__pack_free(&P);
+    gcent__pack_free(&P, &W);
     gcent__mix_free(&m);
+    return st;
+}
+
+/* ---- h(Z) ------------------------------------------------------------------------------- */
+
+int gcent_noise_entropy(gcent_ctx *ctx, size_t d, double beta, double *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_noise_entropy");
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "out is NULL");
+    if (d == 0)
+        return gcent__fail(ctx, GCENT_EINVAL, "d = 0: the dimension must be at least 1");
+    if (d > GCENT__DIM_MAX)
+        return gcent__fail(ctx, GCENT_ERANGE,
+                           "d = %zu is not a plausible dimension (at most 2^40)", d);
+    int st = gcent__check_beta(&ctx->err, beta);
     if (st != GCENT_OK)
         return st;
-    *lower = gcent__to_base(ctx, lo);
-    *upper = gcent__to_base(ctx, hi);
+    *out = gcent__to_base(ctx->o.log_base, noise_entropy_nats(d, beta));
     return GCENT_OK;
 }

@@ -1,19 +1,22 @@
-/* The packed kernel: for one query, the sums of exp(lw_j - a |q - u_j|^2 -
- * shift) over the centres of a mixture, split into three slots, with the
+/* The kernel: for one query, the sums of exp(lw_j - a |q - u_j|^2 - shift)
+ * over the packed centres of a mixture, split into three slots, with the
  * distance, the exponential and the sum fused in registers and, with pruning,
  * whole blocks of centres skipped when a bounding box proves their terms
- * negligible.
+ * negligible; and the log-space log-sum-exp over a mixture's centres
+ * (gcent__mix_lse), with the same exponential.
  *
  * One source (kernel_body.h) is compiled three times: for AVX-512F, for AVX2
  * with FMA, and portably with fma() from <math.h>; the best the CPU runs is
- * chosen at each call with __builtin_cpu_supports. The library is never built
- * with -march or -ffast-math: the targets are function attributes. Every
- * version does the same correctly rounded operations in the same order, so
- * the results are identical bits on every CPU. */
+ * chosen at each call with __builtin_cpu_supports (the library's one
+ * dispatch mechanism). The library is never built with -march or
+ * -ffast-math: the targets are function attributes. Every version does the
+ * same correctly rounded operations in the same order, so the results are
+ * identical bits on every CPU. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "kernel.h"
 
 /* No contraction of a * b + c into fma behind our back: GCC does not
  * contract under -std=c11; clang contracts by default unless told not to.
@@ -285,10 +288,12 @@ A5_ATTR static inline __m512d a5_exp2tab(__m512d t)
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
-int gcent__pack_isa(void)
+/* The instruction set the CPU runs: 2 AVX-512F, 1 AVX2+FMA, 0 portable.
+ * __builtin_cpu_supports reads what libgcc's constructor found; calling it
+ * is cheap and keeps no state of ours. */
+static inline int cpu_isa(void)
 {
 #if GCENT__X86
-    __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f"))
         return 2;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
@@ -297,45 +302,73 @@ int gcent__pack_isa(void)
     return 0;
 }
 
-double gcent__pack_sums_isa(int isa, const gcent__pack *P, const gcent__query *Q,
-                            double out[3])
+int gcent__pack_isa(void)
 {
-    if (isa < 0 || isa > gcent__pack_isa())
-        return NAN;
+#if GCENT__X86
+    __builtin_cpu_init();
+#endif
+    return cpu_isa();
+}
+
+static double sums_on(int isa, const gcent__pack *P, const gcent__query *Q, double out[3])
+{
 #if GCENT__X86
     if (isa == 2)
         return pack_sums_avx512(P, Q, out);
     if (isa == 1)
         return pack_sums_avx2(P, Q, out);
 #endif
+    (void)isa;
     return pack_sums_portable(P, Q, out);
+}
+
+static void batch_on(int isa, const gcent__pack *P, const gcent__query *Q, size_t nq,
+                     double *out, double *over, gcent__pk_work *W)
+{
+#if GCENT__X86
+    if (isa == 2) {
+        pack_batch_avx512(P, Q, nq, out, over, W);
+        return;
+    }
+    if (isa == 1) {
+        pack_batch_avx2(P, Q, nq, out, over, W);
+        return;
+    }
+#endif
+    (void)isa;
+    pack_batch_portable(P, Q, nq, out, over, W);
+}
+
+static double lse_on(int isa, const gcent__mix *m, const double *q, double a, double shift,
+                     size_t lo, size_t hi, size_t skip, double *buf)
+{
+#if GCENT__X86
+    if (isa == 2)
+        return mix_lse_avx512(m, q, a, shift, lo, hi, skip, buf);
+    if (isa == 1)
+        return mix_lse_avx2(m, q, a, shift, lo, hi, skip, buf);
+#endif
+    (void)isa;
+    return mix_lse_portable(m, q, a, shift, lo, hi, skip, buf);
 }
 
 double gcent__pack_sums(const gcent__pack *P, const gcent__query *Q, double out[3])
 {
-#if GCENT__X86
-    if (__builtin_cpu_supports("avx512f"))
-        return pack_sums_avx512(P, Q, out);
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return pack_sums_avx2(P, Q, out);
-#endif
-    return pack_sums_portable(P, Q, out);
+    return sums_on(cpu_isa(), P, Q, out);
+}
+
+double gcent__pack_sums_isa(int isa, const gcent__pack *P, const gcent__query *Q,
+                            double out[3])
+{
+    if (isa < 0 || isa > gcent__pack_isa())
+        return NAN;
+    return sums_on(isa, P, Q, out);
 }
 
 void gcent__pack_sums_batch(const gcent__pack *P, const gcent__query *Q, size_t nq,
                             double *out, double *over, gcent__pk_work *W)
 {
-#if GCENT__X86
-    if (__builtin_cpu_supports("avx512f")) {
-        pack_batch_avx512(P, Q, nq, out, over, W);
-        return;
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        pack_batch_avx2(P, Q, nq, out, over, W);
-        return;
-    }
-#endif
-    pack_batch_portable(P, Q, nq, out, over, W);
+    batch_on(cpu_isa(), P, Q, nq, out, over, W);
 }
 
 int gcent__pack_sums_batch_isa(int isa, const gcent__pack *P, const gcent__query *Q, size_t nq,
@@ -343,24 +376,31 @@ int gcent__pack_sums_batch_isa(int isa, const gcent__pack *P, const gcent__query
 {
     if (isa < 0 || isa > gcent__pack_isa())
         return -1;
-#if GCENT__X86
-    if (isa == 2) {
-        pack_batch_avx512(P, Q, nq, out, over, W);
-        return 0;
-    }
-    if (isa == 1) {
-        pack_batch_avx2(P, Q, nq, out, over, W);
-        return 0;
-    }
-#endif
-    pack_batch_portable(P, Q, nq, out, over, W);
+    batch_on(isa, P, Q, nq, out, over, W);
     return 0;
 }
+
+double gcent__mix_lse(const gcent__mix *m, const double *q, double a, double shift, size_t lo,
+                      size_t hi, size_t skip, double *buf)
+{
+    return lse_on(cpu_isa(), m, q, a, shift, lo, hi, skip, buf);
+}
+
+double gcent__mix_lse_isa(int isa, const gcent__mix *m, const double *q, double a,
+                          double shift, size_t lo, size_t hi, size_t skip, double *buf)
+{
+    if (isa < 0 || isa > gcent__pack_isa())
+        return NAN;
+    return lse_on(isa, m, q, a, shift, lo, hi, skip, buf);
+}
+
+/* ---- batch scratch --------------------------------------------------------------------- */
 
 /* Blocks per cache run: about 16 KiB of coordinates, log weights and
  * groups, half the L1 data cache of current x86 cores. With pruning, room
  * for the leaves a batch keeps: their boxes by coordinate (for the per-query
- * test, 8 leaves at a time) and each query's verdicts. */
+ * test, 8 leaves at a time) and each query's verdicts. Sized for the pack's
+ * capacity, so that it serves every pack built in that storage. */
 int gcent__pk_work_init(gcent__pk_work *W, const gcent__pack *P)
 {
     memset(W, 0, sizeof *W);
@@ -368,17 +408,17 @@ int gcent__pk_work_init(gcent__pk_work *W, const gcent__pack *P)
     W->run = 16384 / per_block;
     if (W->run < 1)
         W->run = 1;
-    const size_t nunit = P->nnode + P->nblk + P->nseg + 1;
+    const size_t nunit = P->cap_node + P->cap_npad / GCENT__PK_BLK + P->cap_seg + 1;
     W->unit = gcent__malloc(nunit * sizeof *W->unit);
     W->acc = gcent__malloc(GCENT__PK_QB * 24 * sizeof(double));
     W->lim = gcent__malloc(GCENT__PK_QB * sizeof(double));
-    if (P->node) { /* d <= GCENT__PK_DMAX */
-        const size_t nl8 = (P->nnode + 8) / 8 * 8;
+    if (P->cap_prune) { /* d <= GCENT__PK_DMAX */
+        const size_t nl8 = (P->cap_node + 8) / 8 * 8;
         W->qbox = gcent__malloc(2 * P->d * sizeof(double));
         W->lbox = gcent__malloc(2 * P->d * nl8 * sizeof(double));
         W->keep = gcent__malloc(GCENT__PK_QB * nl8);
     }
-    if (!W->unit || !W->acc || !W->lim || (P->node && (!W->qbox || !W->lbox || !W->keep))) {
+    if (!W->unit || !W->acc || !W->lim || (P->cap_prune && (!W->qbox || !W->lbox || !W->keep))) {
         gcent__pk_work_free(W);
         return GCENT_ENOMEM;
     }
@@ -396,490 +436,4 @@ void gcent__pk_work_free(gcent__pk_work *W)
     gcent__free(W->lbox);
     gcent__free(W->keep);
     memset(W, 0, sizeof *W);
-}
-
-/* ---- building the pack ------------------------------------------------------------------ */
-
-void gcent__pack_free(gcent__pack *P)
-{
-    if (P == NULL)
-        return;
-    gcent__free(P->u);
-    gcent__free(P->lw);
-    gcent__free(P->grp);
-    gcent__free(P->pos);
-    gcent__free(P->seg);
-    gcent__free(P->node);
-    gcent__free(P->box);
-    gcent__free(P->seg_root);
-    gcent__free(P->self_lw);
-    memset(P, 0, sizeof *P);
-}
-
-/* k-d ordering of idx[lo, hi) (centre numbers of m, a segment starting at
- * idx position a and packed block sb0): split at a multiple of `unit` from
- * lo along the coordinate of widest spread, recursively, so that every node
- * is a run of whole blocks (and, where the range is large, of whole runs of
- * 256 centres). Keys are ordered by (coordinate, centre number), a total
- * order, so each side of a split is a pure function of the data; it is found
- * by selection (expected O(len)), not by sorting. A leaf (and a node whose
- * centres are all equal) is put in the order of its parent's split key: the
- * whole order is the one a full sort at every level would give. Appends the
- * nodes to P->node (if not NULL) and returns the index of this one. */
-typedef gcent__kd_key kd_key;
-
-static int kd_less(const kd_key *a, const kd_key *b)
-{
-    return a->key < b->key || (a->key == b->key && a->idx < b->idx);
-}
-
-static int kd_cmp(const void *pa, const void *pb)
-{
-    const kd_key *a = pa, *b = pb;
-    return kd_less(a, b) ? -1 : kd_less(b, a);
-}
-
-static void kd_isort(kd_key *v, size_t len)
-{
-    for (size_t i = 1; i < len; ++i) {
-        kd_key x = v[i];
-        size_t j = i;
-        for (; j > 0 && kd_less(&x, &v[j - 1]); --j)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
-
-/* Quickselect with a median-of-three pivot (see internal.h). */
-void gcent__kd_select(kd_key *v, size_t len, size_t k, size_t rounds)
-{
-    size_t lo = 0, hi = len;
-    while (hi - lo > 16 && k > lo && k < hi) {
-        if (rounds-- == 0) {
-            qsort(v + lo, hi - lo, sizeof *v, kd_cmp);
-            return;
-        }
-        size_t mid = lo + (hi - lo) / 2, last = hi - 1;
-        kd_key t;
-        /* v[lo] <= v[mid] <= v[last], then the median goes to last - 1 */
-        if (kd_less(&v[mid], &v[lo]))
-            t = v[mid], v[mid] = v[lo], v[lo] = t;
-        if (kd_less(&v[last], &v[mid]))
-            t = v[last], v[last] = v[mid], v[mid] = t;
-        if (kd_less(&v[mid], &v[lo]))
-            t = v[mid], v[mid] = v[lo], v[lo] = t;
-        t = v[mid], v[mid] = v[last - 1], v[last - 1] = t;
-        const kd_key piv = v[last - 1];
-        size_t i = lo, j = last - 1;
-        for (;;) {
-            while (kd_less(&v[++i], &piv)) {
-            }
-            while (kd_less(&piv, &v[--j])) {
-            }
-            if (i >= j)
-                break;
-            t = v[i], v[i] = v[j], v[j] = t;
-        }
-        t = v[i], v[i] = v[last - 1], v[last - 1] = t;
-        /* v[lo, i) < piv = v[i] < v[i + 1, hi) */
-        if (k <= i)
-            hi = i;
-        else
-            lo = i + 1;
-    }
-    if (k > lo && k < hi)
-        kd_isort(v + lo, hi - lo);
-}
-
-/* idx[lo, hi) in the order of (coordinate pk, centre number); pk = d: by
- * centre number alone. */
-static void kd_order(const gcent__mix *m, size_t *idx, kd_key *tmp, size_t lo, size_t hi,
-                     size_t pk)
-{
-    const size_t len = hi - lo;
-    for (size_t p = lo; p < hi; ++p) {
-        tmp[p - lo].key = pk < m->d ? m->ut[pk * m->n + idx[p]] : 0.0;
-        tmp[p - lo].idx = idx[p];
-    }
-    if (len <= 32)
-        kd_isort(tmp, len);
-    else
-        qsort(tmp, len, sizeof *tmp, kd_cmp);
-    for (size_t p = lo; p < hi; ++p)
-        idx[p] = tmp[p - lo].idx;
-}
-
-static size_t kd_build(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *tmp,
-                       size_t a, size_t sb0, size_t lo, size_t hi, size_t pk)
-{
-    const size_t B = GCENT__PK_BLK;
-    size_t v = SIZE_MAX;
-    if (P->node) {
-        v = P->nnode++;
-        P->node[v].blo = sb0 + (lo - a) / B;
-        P->node[v].bhi = sb0 + (hi - a + B - 1) / B;
-        P->node[v].left = P->node[v].right = SIZE_MAX;
-    }
-    if (hi - lo <= B) {
-        kd_order(m, idx, tmp, lo, hi, pk);
-        return v;
-    }
-    const size_t n = m->n, len = hi - lo;
-    size_t best = 0;
-    double wbest = -1.0;
-    for (size_t k = 0; k < m->d; ++k) {
-        double x0 = INFINITY, x1 = -INFINITY;
-        for (size_t p = lo; p < hi; ++p) {
-            double x = m->ut[k * n + idx[p]];
-            x0 = x < x0 ? x : x0;
-            x1 = x > x1 ? x : x1;
-        }
-        if (x1 - x0 > wbest) {
-            wbest = x1 - x0;
-            best = k;
-        }
-    }
-    if (!(wbest > 0.0)) { /* all equal: one leaf of several blocks */
-        kd_order(m, idx, tmp, lo, hi, pk);
-        return v;
-    }
-    size_t unit = len > 512 ? 256 : B;
-    size_t half = (len / 2 + unit - 1) / unit * unit;
-    if (half >= len)
-        half = (len / 2 + B - 1) / B * B;
-    for (size_t p = lo; p < hi; ++p) {
-        tmp[p - lo].key = m->ut[best * n + idx[p]];
-        tmp[p - lo].idx = idx[p];
-    }
-    size_t rounds = 8;
-    for (size_t t = len; t > 1; t >>= 1)
-        rounds += 2;
-    gcent__kd_select(tmp, len, half, rounds);
-    for (size_t p = lo; p < hi; ++p)
-        idx[p] = tmp[p - lo].idx;
-    size_t l = kd_build(P, m, idx, tmp, a, sb0, lo, lo + half, best);
-    size_t r = kd_build(P, m, idx, tmp, a, sb0, lo + half, hi, best);
-    if (P->node) {
-        P->node[v].left = l;
-        P->node[v].right = r;
-    }
-    return v;
-}
-
-/* Bounding box of the real centres among packed positions [j0, j1):
- * lower corner box[0 .. dpad), upper corner box[dpad .. 2 dpad), padding
- * coordinates -inf and +inf. */
-static void box_of(const gcent__pack *P, size_t j0, size_t j1, double *box)
-{
-    const size_t d = P->d, dp = P->dpad;
-    for (size_t k = 0; k < dp; ++k) {
-        double a = INFINITY, b = -INFINITY;
-        for (size_t j = j0; k < d && j < j1; ++j) {
-            if (P->lw[j] == -INFINITY)
-                continue;
-            double x = P->u[gcent__pk_at(P, j, k)];
-            a = x < a ? x : a;
-            b = x > b ? x : b;
-        }
-        if (k >= d) {
-            a = -INFINITY;
-            b = INFINITY;
-        }
-        box[k] = a;
-        box[dp + k] = b;
-    }
-}
-
-/* Whether pruning pays on this data: 4 batches of GCENT__PK_QB queries,
- * each at as many consecutive packed centres spread over the pack, moved by
- * a typical noise vector (every coordinate +-1, |z|^2 = d), run through the
- * batch kernel. A leaf test per query costs about d/32 of an evaluated
- * block, and a dense block that stops early (its terms are all flushed) well
- * under one: pruning is kept when the evaluated blocks plus the tests stay
- * below 45% of the dense blocks. (Calibrated with bench/ on trained tanh
- * layers of widths 2 to 10 and uniform data at d = 2 and 12: above that
- * level pruning gained at most 1.1x and lost up to 1.4x. The choice changes
- * the speed only, never the bound.) Sets *pays; GCENT_OK or GCENT_ENOMEM. */
-static int prune_pays(const gcent__pack *P, int *pays)
-{
-    const size_t d = P->d, B = 4, QN = GCENT__PK_QB;
-    gcent__pk_work W;
-    int st = gcent__pk_work_init(&W, P);
-    double *q = gcent__malloc(QN * d * sizeof(double));
-    if (st != GCENT_OK || q == NULL) {
-        gcent__pk_work_free(&W);
-        gcent__free(q);
-        return GCENT_ENOMEM;
-    }
-    gcent__query Q[GCENT__PK_QB];
-    double S[3 * GCENT__PK_QB], E[GCENT__PK_QB];
-    size_t nq_all = 0;
-    for (size_t b = 0; b < B; ++b) {
-        size_t nq = 0;
-        for (size_t j = b * P->npad / B; j < P->npad && nq < QN; ++j) {
-            if (P->lw[j] == -INFINITY)
-                continue;
-            for (size_t k = 0; k < d; ++k)
-                q[nq * d + k] = P->u[gcent__pk_at(P, j, k)] + (((j + k) & 1) ? 1.0 : -1.0);
-            gcent__query qq = {q + nq * d, 0.5, P->lw[j] - 0.5 * (double)d, j, -INFINITY,
-                               SIZE_MAX, -1.0, NULL, NULL};
-            Q[nq++] = qq;
-        }
-        if (nq > 0)
-            gcent__pack_sums_batch(P, Q, nq, S, E, &W);
-        nq_all += nq;
-    }
-    *pays = (double)W.blocks + (double)W.tests * (double)d / 32.0 <
-            0.45 * (double)nq_all * (double)P->nblk;
-    gcent__pk_work_free(&W);
-    gcent__free(q);
-    return GCENT_OK;
-}
-
-static int pack_build(gcent__pack *P, const gcent__mix *m, const size_t *seg_first,
-                      size_t nseg, const size_t *group, double tol, int force)
-{
-    memset(P, 0, sizeof *P);
-    const size_t n = m->n, d = m->d, B = GCENT__PK_BLK;
-    size_t one[2] = {0, n};
-    if (seg_first == NULL) {
-        seg_first = one;
-        nseg = 1;
-    }
-    /* padded length: each segment rounded up to whole blocks */
-    size_t npad = 0;
-    for (size_t s = 0; s < nseg; ++s) {
-        size_t len = seg_first[s + 1] - seg_first[s];
-        if (len > SIZE_MAX / 4 - npad)
-            return GCENT_ERANGE;
-        npad += (len + B - 1) / B * B;
-    }
-    if (npad == 0)
-        npad = B;
-    int ovf = 0;
-    size_t ubytes = gcent__mul(gcent__mul(npad, d, &ovf), sizeof(double), &ovf);
-    size_t nblk = npad / B, maxnode = 2 * nblk + nseg, dpad = (d + 7) / 8 * 8;
-    size_t bbytes = gcent__mul(gcent__mul(maxnode, 2 * dpad, &ovf), sizeof(double), &ovf);
-    if (dpad > GCENT__PK_DMAX)
-        tol = 0.0; /* dense */
-    if (ovf)
-        return GCENT_ERANGE;
-    P->n = n;
-    P->npad = npad;
-    P->d = d;
-    P->nseg = nseg;
-    P->nblk = nblk;
-    P->dpad = dpad;
-    P->u = gcent__malloc(ubytes);
-    P->lw = gcent__malloc(npad * sizeof(double));
-    P->pos = gcent__malloc((n ? n : 1) * sizeof(size_t));
-    P->seg = gcent__malloc((nseg + 1) * sizeof(size_t));
-    if (group)
-        P->grp = gcent__malloc(npad * sizeof(double));
-    size_t *idx = gcent__malloc((n ? n : 1) * sizeof(size_t));
-    kd_key *tmp = gcent__malloc((n ? n : 1) * sizeof(kd_key));
-    if (tol > 0.0) {
-        P->node = gcent__malloc(maxnode * sizeof *P->node);
-        P->box = gcent__malloc(bbytes);
-        P->seg_root = gcent__malloc(nseg * sizeof(size_t));
-    }
-    if (!P->u || !P->lw || !P->pos || !P->seg || (group && !P->grp) || !idx || !tmp ||
-        (tol > 0.0 && (!P->node || !P->box || !P->seg_root))) {
-        gcent__free(idx);
-        gcent__free(tmp);
-        gcent__pack_free(P);
-        return GCENT_ENOMEM;
-    }
-    P->logtol = tol > 0.0 ? log(tol) : -INFINITY;
-    P->flush = -(37.0 + log((double)(n > 1 ? n : 1)));
-    P->sum_top = exp(GCENT__PK_EMAX - 1.0);
-
-    for (size_t i = 0; i < n; ++i)
-        idx[i] = i;
-    for (size_t j = 0; j < npad; ++j) {
-        P->lw[j] = -INFINITY;
-        if (P->grp)
-            P->grp[j] = -1.0;
-        for (size_t k = 0; k < d; ++k)
-            P->u[gcent__pk_at(P, j, k)] = 0.0;
-    }
-    size_t at = 0;
-    for (size_t s = 0; s < nseg; ++s) {
-        size_t a = seg_first[s], b = seg_first[s + 1];
-        P->seg[s] = at / B;
-        size_t root = kd_build(P, m, idx, tmp, a, at / B, a, b, d);
-        if (P->seg_root)
-            P->seg_root[s] = a < b ? root : SIZE_MAX;
-        for (size_t p = a; p < b; ++p, ++at) {
-            size_t i = idx[p];
-            P->pos[i] = at;
-            P->lw[at] = m->logw[i];
-            if (P->grp)
-                P->grp[at] = (double)group[i];
-            for (size_t k = 0; k < d; ++k)
-                P->u[gcent__pk_at(P, at, k)] = m->ut[k * n + i];
-        }
-        at = (at + B - 1) / B * B;
-    }
-    P->seg[nseg] = nblk;
-    /* Boxes bottom up: nodes are in pre-order (children after their
-     * parent), a leaf's box from its centres, an inner node's the union of
-     * its children's (min and max are exact: the same box either way). */
-    for (size_t v = P->nnode; v-- > 0;) {
-        const struct gcent__pk_node *nd = &P->node[v];
-        double *bx = P->box + v * 2 * dpad;
-        if (nd->left == SIZE_MAX) {
-            box_of(P, nd->blo * B, nd->bhi * B, bx);
-            continue;
-        }
-        const double *l = P->box + nd->left * 2 * dpad, *r = P->box + nd->right * 2 * dpad;
-        for (size_t k = 0; k < dpad; ++k) {
-            bx[k] = l[k] < r[k] ? l[k] : r[k];
-            bx[dpad + k] = l[dpad + k] > r[dpad + k] ? l[dpad + k] : r[dpad + k];
-        }
-    }
-    gcent__free(idx);
-    gcent__free(tmp);
-    int pays = 1;
-    if (P->node && !force && prune_pays(P, &pays) != GCENT_OK) {
-        gcent__pack_free(P);
-        return GCENT_ENOMEM;
-    }
-    if (P->node && !pays) {
-        gcent__free(P->node);
-        gcent__free(P->box);
-        gcent__free(P->seg_root);
-        P->node = NULL;
-        P->box = NULL;
-        P->seg_root = NULL;
-        P->nnode = 0;
-    }
-    return GCENT_OK;
-}
-
-/* Rows of m in lexicographic order of their coordinates (ties by index). */
-typedef struct {
-    const gcent__mix *m;
-} lex_ctx;
-
-static int lex_cmp_r(const void *pa, const void *pb, void *arg)
-{
-    const gcent__mix *m = ((const lex_ctx *)arg)->m;
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    for (size_t k = 0; k < m->d; ++k) {
-        double x = m->ut[k * m->n + a], y = m->ut[k * m->n + b];
-        if (x < y)
-            return -1;
-        if (x > y)
-            return 1;
-    }
-    return a < b ? -1 : a > b;
-}
-
-/* A merge sort (qsort has no context argument in C11). */
-static void lex_sort(size_t *v, size_t *tmp, size_t n, const lex_ctx *c)
-{
-    if (n < 2)
-        return;
-    size_t h = n / 2;
-    lex_sort(v, tmp, h, c);
-    lex_sort(v + h, tmp, n - h, c);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = lex_cmp_r(&v[j], &v[i], (void *)c) < 0 ? v[j++] : v[i++];
-    while (i < h)
-        tmp[k++] = v[i++];
-    while (j < n)
-        tmp[k++] = v[j++];
-    memcpy(v, tmp, n * sizeof *v);
-}
-
-int gcent__pack_init(gcent__pack *P, const gcent__mix *m, const size_t *seg_first, size_t nseg,
-                     const size_t *group, double tol, int force)
-{
-    memset(P, 0, sizeof *P);
-    /* Exact duplicates are merged only with pruning on, one segment and no
-     * groups (gcent_entropy, gcent_entropy_bounds): the merged centre has
-     * the summed weight, and a query from one of its rows leaves out its own
-     * weight only (self_lw). */
-    if (!(tol > 0.0) || group != NULL || (seg_first != NULL && nseg != 1) || m->n < 2)
-        return pack_build(P, m, seg_first, nseg, group, tol, force);
-    const size_t n = m->n, d = m->d;
-    size_t *ord = gcent__malloc(n * sizeof(size_t));
-    size_t *tmp = gcent__malloc(n * sizeof(size_t));
-    if (ord == NULL || tmp == NULL) {
-        gcent__free(ord);
-        gcent__free(tmp);
-        return GCENT_ENOMEM;
-    }
-    for (size_t i = 0; i < n; ++i)
-        ord[i] = i;
-    lex_ctx c = {m};
-    lex_sort(ord, tmp, n, &c);
-    /* tmp[i] = unique index of row i */
-    size_t nu = 0;
-    for (size_t r = 0; r < n; ++r) {
-        if (r > 0) {
-            size_t a = ord[r - 1], b = ord[r];
-            int same = 1;
-            for (size_t k = 0; k < d && same; ++k)
-                same = m->ut[k * n + a] == m->ut[k * n + b];
-            nu += !same;
-        }
-        tmp[ord[r]] = nu;
-    }
-    ++nu;
-    if (nu == n) { /* no duplicates */
-        gcent__free(ord);
-        gcent__free(tmp);
-        return pack_build(P, m, NULL, 0, NULL, tol, force);
-    }
-    gcent__mix um;
-    memset(&um, 0, sizeof um);
-    um.n = nu;
-    um.d = d;
-    int ovf = 0;
-    um.ut = gcent__malloc(gcent__mul(gcent__mul(nu, d, &ovf), sizeof(double), &ovf));
-    um.logw = gcent__malloc(nu * sizeof(double));
-    um.w = gcent__calloc(nu, sizeof(double));
-    double *self_lw = gcent__malloc(n * sizeof(double));
-    int st = (!ovf && um.ut && um.logw && um.w && self_lw) ? GCENT_OK : GCENT_ENOMEM;
-    if (st == GCENT_OK) {
-        /* summed weights in row order (a fixed order) */
-        for (size_t i = 0; i < n; ++i) {
-            size_t g = tmp[i];
-            um.w[g] += m->w[i];
-            for (size_t k = 0; k < d; ++k)
-                um.ut[k * nu + g] = m->ut[k * n + i];
-        }
-        for (size_t g = 0; g < nu; ++g)
-            um.logw[g] = log(um.w[g]);
-        for (size_t i = 0; i < n; ++i) {
-            double rest = um.w[tmp[i]] - m->w[i];
-            self_lw[i] = rest > 0.0 ? log(rest) : -INFINITY;
-        }
-        st = pack_build(P, &um, NULL, 0, NULL, tol, force);
-    }
-    if (st == GCENT_OK) {
-        /* positions of the caller's rows: their merged centre */
-        size_t *pos = gcent__malloc(n * sizeof(size_t));
-        if (pos == NULL) {
-            st = GCENT_ENOMEM;
-            gcent__pack_free(P);
-        } else {
-            for (size_t i = 0; i < n; ++i)
-                pos[i] = P->pos[tmp[i]];
-            gcent__free(P->pos);
-            P->pos = pos;
-            P->self_lw = self_lw;
-            self_lw = NULL;
-        }
-    }
-    gcent__free(um.ut);
-    gcent__free(um.logw);
-    gcent__free(um.w);
-    gcent__free(self_lw);
-    gcent__free(ord);
-    gcent__free(tmp);
-    return st;
 }

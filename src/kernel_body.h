@@ -446,6 +446,78 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
     }
 }
 
+/* gcent__mix_lse (mixture.h) on this instruction set: squared distances and
+ * exponents in plain loops over a block of GCENT__MIX_BLOCK centres (the
+ * compiler vectorises them for the target; no contraction into fused
+ * operations), a running maximum, and the exponentials of the block with
+ * the kernel's own exponential, 8 at a time; the block's terms are added in
+ * 8 lanes (lane l takes j = l mod 8), combined pairwise at the end. Terms
+ * below e^-708 of the running maximum count as e^-708 (flushed). */
+KATTR static double KNAME(mix_lse)(const gcent__mix *m, const double *q, double a,
+                                   double shift, size_t lo, size_t hi, size_t skip,
+                                   double *buf)
+{
+    const double flo = -708.0;
+    const size_t n = m->n, d = m->d;
+    double M = -INFINITY, S = 0.0;
+    for (size_t j0 = lo; j0 < hi; j0 += GCENT__MIX_BLOCK) {
+        const size_t len = hi - j0 < GCENT__MIX_BLOCK ? hi - j0 : GCENT__MIX_BLOCK;
+        const double *restrict u0 = m->ut + j0;
+        const double q0 = q[0];
+        for (size_t j = 0; j < len; ++j) {
+            double t = q0 - u0[j];
+            buf[j] = t * t;
+        }
+        for (size_t k = 1; k < d; ++k) {
+            const double *restrict uk = m->ut + k * n + j0;
+            const double qk = q[k];
+            for (size_t j = 0; j < len; ++j) {
+                double t = qk - uk[j];
+                buf[j] += t * t;
+            }
+        }
+        const double *restrict lw = m->logw + j0;
+        double bmax = -INFINITY;
+        for (size_t j = 0; j < len; ++j) {
+            double e = lw[j] - a * buf[j] - shift;
+            buf[j] = e;
+            bmax = e > bmax ? e : bmax;
+        }
+        if (skip >= j0 && skip < j0 + len) {
+            buf[skip - j0] = -INFINITY;
+            bmax = -INFINITY;
+            for (size_t j = 0; j < len; ++j)
+                bmax = buf[j] > bmax ? buf[j] : bmax;
+        }
+        if (bmax == -INFINITY)
+            continue;
+        if (bmax > M) {
+            S = M == -INFINITY ? 0.0 : S * exp(M - bmax);
+            M = bmax;
+        }
+        if (!(bmax - M > flo))
+            continue;
+        const size_t len8 = (len + 7) / 8 * 8;
+        for (size_t j = 0; j < len; ++j) {
+            double x = buf[j] - M;
+            buf[j] = x > flo ? x : flo;
+        }
+        for (size_t j = len; j < len8; ++j)
+            buf[j] = flo;
+        for (size_t j = 0; j < len8; j += 8)
+            V_STORE(buf + j, KNAME(vexp)(V_LOAD(buf + j)));
+        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t j = 0;
+        for (; j + 8 <= len; j += 8)
+            for (size_t l = 0; l < 8; ++l)
+                acc[l] += buf[j + l];
+        for (size_t l = 0; j < len; ++j, ++l)
+            acc[l] += buf[j];
+        S += ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+    }
+    return M == -INFINITY ? -INFINITY : M + log(S);
+}
+
 #undef KATTR
 #undef KNAME
 #undef vd

@@ -1,7 +1,8 @@
 /* Grouping of inputs by label, shared by the binned and the noisy MI. */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "labels.h"
 
 static int cmp_int(const void *a, const void *b)
 {

@@ -1,436 +1,493 @@
-/* Part 2: h(T_l), I(X;T_l) and I(Y;T_l) of a noisy layer.
+/* Part 2 front end: h(T_l), I(X;T_l) and I(Y;T_l) of a noisy layer, through
+ * a plan (the one-shot call is plan + execute + free), its shards and their
+ * finish.
  *
- * The m*k rows are reordered so that the rows of each class, and within it the
- * k rows of each input, are contiguous centres of one mixture. A Monte Carlo
- * query (row p, draw j) is then evaluated against all centres once, split
- * into the ranges "own input", "own class but other inputs" and "other
- * classes"; the three log-sums give log R^X, log R^Y and log R^T together.
- * The quadrature path computes every mixture entropy by quadrature. */
-#include <math.h>
+ * The m*k rows are reordered so that the rows of each class, and within it
+ * the k rows of each input, are contiguous centres of one mixture. A Monte
+ * Carlo query (row p, draw j) is then evaluated against all centres once,
+ * split into the ranges "own input", "own class but other inputs" and "other
+ * classes"; the three sums give log R^X, log R^Y and log R^T together (the
+ * driver, src/driver.c). The quadrature path integrates h(T), every
+ * h(T | X = x_i) and every h(T | Y = y); a shard takes its share of each
+ * mixture's panels, and the conditional mixtures of the inputs whose first
+ * row it holds. */
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "validate.h"
+#include "ctx.h"
+#include "labels.h"
+#include "partial.h"
+#include "plan.h"
 
-typedef struct {
-    size_t m, k, n;     /* n = m k rows */
-    size_t ncls;        /* 1 when there are no labels */
-    size_t *rows;       /* n: caller's row at sorted position p */
-    size_t *in_cls;     /* m: class of sorted input a */
-    size_t *start;      /* ncls + 1: first sorted input of each class */
-    double hy;          /* H(Y) in nats; 0 without labels */
-} layout;
+/* Conditional mixtures of at most this many rows are integrated whole, each
+ * on one worker, many at a time; larger ones one at a time on all workers
+ * (so that progress is reported, and cancellation honoured, inside them). */
+#define GCENT__SMALL_K 2048
 
-static void layout_free(layout *L)
+/* ---- the plan ---------------------------------------------------------------------- */
+
+/* Rows sorted by class and input, the class segments and input groups of
+ * the pack, H(Y). */
+static int layout(gcent_plan *pl, const int *labels, gcent__err *e)
 {
-    gcent__free(L->rows);
-    gcent__free(L->in_cls);
-    gcent__free(L->start);
-    memset(L, 0, sizeof *L);
-}
-
-static int layout_init(layout *L, size_t m, size_t k, const int *labels)
-{
-    memset(L, 0, sizeof *L);
-    L->m = m;
-    L->k = k;
-    L->n = m * k;
+    const size_t m = pl->m, k = pl->k, n = pl->n;
     gcent__labels g;
     memset(&g, 0, sizeof g);
     if (labels != NULL && gcent__labels_group(labels, m, &g) != GCENT_OK)
-        return GCENT_ENOMEM;
-    L->ncls = labels ? g.ncls : 1;
-    L->rows = gcent__malloc(L->n * sizeof(size_t));
-    L->in_cls = gcent__malloc(m * sizeof(size_t));
-    L->start = gcent__malloc((L->ncls + 1) * sizeof(size_t));
-    if (!L->rows || !L->in_cls || !L->start) {
+        return gcent__seterr(e, GCENT_ENOMEM, "out of memory for the labels of %zu inputs", m);
+    pl->ncls = labels ? g.ncls : 1;
+    pl->rows = gcent__malloc(n * sizeof(size_t));
+    pl->in_cls = gcent__malloc(m * sizeof(size_t));
+    pl->start = gcent__malloc((pl->ncls + 1) * sizeof(size_t));
+    pl->segf = gcent__malloc((pl->ncls + 1) * sizeof(size_t));
+    pl->grp = gcent__malloc(n * sizeof(size_t));
+    if (labels != NULL) {
+        pl->labels_copy = gcent__malloc(m * sizeof(int));
+        if (pl->labels_copy != NULL)
+            memcpy(pl->labels_copy, labels, m * sizeof(int));
+        pl->labels = pl->labels_copy;
+    }
+    if (!pl->rows || !pl->in_cls || !pl->start || !pl->segf || !pl->grp ||
+        (labels && !pl->labels_copy)) {
         gcent__labels_free(&g);
-        layout_free(L);
-        return GCENT_ENOMEM;
+        return gcent__seterr(e, GCENT_ENOMEM, "out of memory for the layout of %zu rows", n);
     }
     for (size_t a = 0; a < m; ++a) {
         size_t i = labels ? g.order[a] : a;
-        L->in_cls[a] = labels ? g.cls[i] : 0;
+        pl->in_cls[a] = labels ? g.cls[i] : 0;
         for (size_t r = 0; r < k; ++r)
-            L->rows[a * k + r] = i * k + r;
+            pl->rows[a * k + r] = i * k + r;
     }
+    pl->max_class = 0;
     if (labels) {
-        memcpy(L->start, g.start, (L->ncls + 1) * sizeof(size_t));
+        memcpy(pl->start, g.start, (pl->ncls + 1) * sizeof(size_t));
         double hy = 0.0;
-        for (size_t c = 0; c < L->ncls; ++c) {
-            double p = (double)(g.start[c + 1] - g.start[c]) / (double)m;
+        for (size_t c = 0; c < pl->ncls; ++c) {
+            size_t len = g.start[c + 1] - g.start[c];
+            double p = (double)len / (double)m;
             hy -= p * log(p);
+            if (len * k > pl->max_class)
+                pl->max_class = len * k;
         }
-        L->hy = hy > 0.0 ? hy : 0.0;
+        pl->hy = hy > 0.0 ? hy : 0.0;
     } else {
-        L->start[0] = 0;
-        L->start[1] = m;
+        pl->start[0] = 0;
+        pl->start[1] = m;
     }
+    for (size_t c = 0; c <= pl->ncls; ++c)
+        pl->segf[c] = pl->start[c] * k;
+    for (size_t r = 0; r < n; ++r)
+        pl->grp[r] = r / k;
     gcent__labels_free(&g);
     return GCENT_OK;
 }
 
-/* ---- Monte Carlo ------------------------------------------------------------------ */
-
-typedef struct {
-    const gcent__mix *mx;
-    const gcent__pack *P;
-    const layout *L;
-    uint64_t seed;
-    uint32_t draws;
-    int with_y;
-    size_t per_chunk;
-    const size_t *ord; /* the rows in packed order */
-    double *scr;
-    size_t stride;
-    gcent__pk_work *work; /* per worker */
-    double *mean[3], *m2[3]; /* log R^T, log(R^T/R^X), log(R^T/R^Y) per row */
-} mi_job;
-
-/* The three summands of row p for query q in log space (the fallback of
- * the packed kernel when an exponent is too large for linear sums). */
-static void mi_terms_logspace(const gcent__mix *mx, const layout *L, int with_y, size_t p,
-                              const double *q, double shift, double *buf, double v[3])
+/* The plan of a layer (arguments already checked); reason in ctx. */
+static int layer_plan(gcent_ctx *ctx, size_t m, size_t k, size_t n, size_t d,
+                      const int *labels, double beta, gcent_plan **out)
 {
-    const size_t k = L->k, n = mx->n;
-    size_t a = p / k, b0 = a * k, b1 = b0 + k;
-    size_t c = L->in_cls[a], c0 = L->start[c] * k, c1 = L->start[c + 1] * k;
-    /* own input (self excluded; the self term is the implicit 1) */
-    double lrx = gcent__softplus(gcent__mix_lse(mx, q, 0.5, shift, b0, b1, p, buf));
-    if (with_y) {
-        double A = gcent__logaddexp(gcent__mix_lse(mx, q, 0.5, shift, c0, b0, SIZE_MAX, buf),
-                                    gcent__mix_lse(mx, q, 0.5, shift, b1, c1, SIZE_MAX, buf));
-        double B = gcent__logaddexp(gcent__mix_lse(mx, q, 0.5, shift, 0, c0, SIZE_MAX, buf),
-                                    gcent__mix_lse(mx, q, 0.5, shift, c1, n, SIZE_MAX, buf));
-        double lry = gcent__logaddexp(lrx, A);
-        v[0] = gcent__logaddexp(lry, B);
-        v[1] = gcent__softplus(gcent__logaddexp(A, B) - lrx);
-        v[2] = gcent__softplus(B - lry);
-    } else {
-        double A = gcent__logaddexp(gcent__mix_lse(mx, q, 0.5, shift, 0, b0, SIZE_MAX, buf),
-                                    gcent__mix_lse(mx, q, 0.5, shift, b1, n, SIZE_MAX, buf));
-        v[0] = gcent__logaddexp(lrx, A);
-        v[1] = gcent__softplus(A - lrx);
-        v[2] = 0.0;
+    gcent_plan *pl = NULL;
+    int st = gcent__plan_new(ctx, GCENT__PLAN_LAYER, n, d, beta, &pl);
+    if (st != GCENT_OK)
+        return st;
+    pl->m = m;
+    pl->k = k;
+    st = layout(pl, labels, &ctx->err);
+    if (st == GCENT_OK) {
+        const int with_y = labels != NULL;
+        size_t sub_cap = with_y && pl->ncls > 1 ? pl->max_class : 0;
+        if (k > GCENT__SMALL_K && m > 1 && k > sub_cap)
+            sub_cap = k;
+        const size_t small_cap = k > 1 && k <= GCENT__SMALL_K && m > 1 ? k : 0;
+        st = gcent__plan_engines(pl, with_y ? pl->ncls : 1, 1, sub_cap, small_cap, &ctx->err);
     }
-}
-
-/* The batch's sums, then each query's three summands into its row's
- * Welford accumulators (a row's draws arrive in order r = 0, 1, ...). */
-static void mi_flush(mi_job *jb, gcent__pk_work *W, double *buf, const gcent__query *Q,
-                     const size_t *row, const uint32_t *draw, size_t nq)
-{
-    double S3[3 * GCENT__PK_QB], E[GCENT__PK_QB];
-    gcent__pack_sums_batch(jb->P, Q, nq, S3, E, W);
-    for (size_t b = 0; b < nq; ++b) {
-        const size_t p = row[b];
-        const double *S = S3 + 3 * b;
-        double v[3];
-        if (E[b] > GCENT__PK_EMAX) {
-            mi_terms_logspace(jb->mx, jb->L, jb->with_y, p, Q[b].q, Q[b].shift, buf, v);
-        } else {
-            v[0] = log1p((S[0] + S[1]) + S[2]);
-            v[1] = log1p((S[1] + S[2]) / (1.0 + S[0]));
-            v[2] = jb->with_y ? log1p(S[2] / ((1.0 + S[0]) + S[1])) : 0.0;
-        }
-        for (int t = 0; t < 3; ++t) { /* Welford */
-            if (draw[b] == 0)
-                jb->mean[t][p] = jb->m2[t][p] = 0.0;
-            double delta = v[t] - jb->mean[t][p];
-            jb->mean[t][p] += delta / (double)(draw[b] + 1);
-            jb->m2[t][p] += delta * (v[t] - jb->mean[t][p]);
-        }
+    if (st != GCENT_OK) {
+        gcent_plan_free(pl);
+        return st;
     }
-}
-
-/* Rows ord[c * per_chunk ..] in packed order, so that a batch's queries lie
- * close together; the results do not depend on the batches. */
-static int mi_chunk(void *arg, size_t chunk, size_t worker)
-{
-    mi_job *jb = arg;
-    const gcent__mix *mx = jb->mx;
-    const gcent__pack *P = jb->P;
-    const layout *L = jb->L;
-    const size_t d = mx->d, n = mx->n, k = L->k;
-    double *buf = jb->scr + worker * jb->stride;
-    double *z = buf + GCENT__MIX_BLOCK;
-    double *qs = z + d; /* a batch of queries */
-    gcent__query Q[GCENT__PK_QB];
-    size_t row[GCENT__PK_QB];
-    uint32_t draw[GCENT__PK_QB];
-    size_t nq = 0, qb = gcent__pk_qb(d);
-    size_t t0 = chunk * jb->per_chunk;
-    size_t t1 = t0 + jb->per_chunk < n ? t0 + jb->per_chunk : n;
-    for (size_t t = t0; t < t1; ++t) {
-        const size_t p = jb->ord[t], a = p / k;
-        for (uint32_t r = 0; r < jb->draws; ++r) {
-            double *q = qs + nq * d;
-            gcent__noise_vector(jb->seed, GCENT__STREAM_ENTROPY_MC, L->rows[p], r, d, z);
-            const double z2 = gcent__noisy_query(mx, p, z, q);
-            /* slot 0: own input but the self term (the implicit 1), 1: own
-             * class, other inputs, 2: other classes */
-            gcent__query qq = {q, 0.5, mx->logw[p] - 0.5 * z2, P->pos[p], -INFINITY,
-                               jb->with_y ? L->in_cls[a] : 0, (double)a, NULL, NULL};
-            Q[nq] = qq;
-            row[nq] = p;
-            draw[nq] = r;
-            if (++nq == qb) {
-                mi_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
-                nq = 0;
-            }
-        }
-    }
-    if (nq > 0)
-        mi_flush(jb, &jb->work[worker], buf, Q, row, draw, nq);
+    *out = pl;
     return GCENT_OK;
 }
 
-static int mi_mc(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with_y,
-                 double *e, double *se)
+/* ---- quadrature ------------------------------------------------------------------- */
+
+typedef struct {
+    gcent_plan *pl;
+    size_t rb, re, units;
+} cond_job;
+
+/* Chunk c of the inputs: the conditional mixture of every input whose first
+ * row lies in the shard, integrated whole on this worker. */
+static int cond_chunk(void *arg, size_t chunk, size_t worker)
 {
-    const size_t n = mx->n;
-    mi_job jb;
-    memset(&jb, 0, sizeof jb);
-    jb.mx = mx;
-    jb.L = L;
-    jb.seed = ctx->seed;
-    jb.draws = ctx->draws;
-    jb.with_y = with_y;
-    jb.per_chunk = gcent__rows_per_chunk(n, mx->d, ctx->draws);
-    size_t nchunks = (n + jb.per_chunk - 1) / jb.per_chunk;
-    size_t nworkers = gcent__nthreads(ctx);
-    if (nworkers > nchunks)
-        nworkers = nchunks;
-    gcent__progress p;
-    gcent__progress_init(&p, ctx, nchunks);
-    int st = GCENT_OK;
-    for (int t = 0; t < 3 && st == GCENT_OK; ++t) {
-        jb.mean[t] = gcent__malloc(n * sizeof(double));
-        jb.m2[t] = gcent__malloc(n * sizeof(double));
-        if (!jb.mean[t] || !jb.m2[t])
-            st = GCENT_ENOMEM;
+    const cond_job *cj = arg;
+    gcent_plan *pl = cj->pl;
+    const size_t m = pl->m, k = pl->k;
+    const size_t a0 = (size_t)((uint64_t)chunk * m / cj->units);
+    const size_t a1 = (size_t)((uint64_t)(chunk + 1) * m / cj->units);
+    gcent__xacc *acc = &pl->cacc[2 * worker];
+    for (size_t a = a0; a < a1; ++a) {
+        const size_t first = pl->rows[a * k];
+        if (first < cj->rb || first >= cj->re)
+            continue;
+        gcent__mix_sub(&pl->mx, a * k, a * k + k, &pl->subw[worker]);
+        double h, e;
+        gcent__quad_whole(&pl->qsmall[worker], &pl->subw[worker], pl->o.quad_tol, &h, &e);
+        gcent__xacc_add(&acc[0], h);
+        gcent__xacc_add(&acc[1], e);
     }
-    if (st == GCENT_OK) {
-        jb.scr = gcent__scratch_alloc(nworkers, mx->d, &jb.stride);
-        if (jb.scr == NULL)
-            st = GCENT_ENOMEM;
-    }
-    /* the packed centres: one segment per class (one in all without
-     * labels), grouped by input */
-    gcent__pack P;
-    memset(&P, 0, sizeof P);
-    size_t nseg = with_y ? L->ncls : 1;
-    size_t *segf = gcent__malloc((nseg + 1) * sizeof(size_t));
-    size_t *grp = gcent__malloc(n * sizeof(size_t));
-    if (st == GCENT_OK && (segf == NULL || grp == NULL))
-        st = GCENT_ENOMEM;
-    if (st == GCENT_OK) {
-        for (size_t c = 0; c <= nseg; ++c)
-            segf[c] = with_y ? L->start[c] * L->k : (c ? n : 0);
-        for (size_t r = 0; r < n; ++r)
-            grp[r] = r / L->k;
-        int pst = gcent__pack_init(&P, mx, segf, nseg, grp, gcent__prune_tol(ctx), 0);
-        if (pst != GCENT_OK)
-            st = pst == GCENT_ENOMEM ? GCENT_ENOMEM
-                                     : gcent__fail(ctx, pst, "gcent_mi_layer: %zu rows in "
-                                                             "%zu dims are too many", n, mx->d);
-    }
-    gcent__free(segf);
-    gcent__free(grp);
-    jb.P = &P;
-    size_t *ord = NULL;
-    if (st == GCENT_OK) {
-        ord = gcent__malloc(n * sizeof(size_t));
-        size_t *cnt = gcent__malloc((P.npad + 1) * sizeof(size_t));
-        if (ord && cnt)
-            gcent__packed_order(&P, n, ord, cnt);
-        else
-            st = GCENT_ENOMEM;
-        gcent__free(cnt);
-        jb.ord = ord;
-    }
-    if (st == GCENT_OK && (jb.work = gcent__pk_works(&P, nworkers)) == NULL)
-        st = GCENT_ENOMEM;
-    if (st == GCENT_OK)
-        st = gcent__parallel(&p, nchunks, nworkers, mi_chunk, &jb);
-    if (st == GCENT_OK)
-        st = gcent__progress_finish(&p);
-    if (st == GCENT_OK)
-        for (int t = 0; t < 3; ++t)
-            gcent__mc_reduce(mx->w, jb.mean[t], jb.m2[t], n, jb.draws, &e[t], &se[t]);
-    if (st == GCENT_ENOMEM)
-        gcent__fail(ctx, st, "gcent_mi_layer: out of memory for %zu rows", n);
-    for (int t = 0; t < 3; ++t) {
-        gcent__free(jb.mean[t]);
-        gcent__free(jb.m2[t]);
-    }
-    gcent__free(jb.scr);
-    gcent__free(ord);
-    gcent__pk_works_free(jb.work, nworkers);
-    gcent__pack_free(&P);
-    return st;
+    return GCENT_OK;
 }
 
-/* ---- quadrature ---------------------------------------------------------------------- */
-
-/* Progress units of the quadrature of n centres (the engine's count depends
- * on the size only); 0 for what is not integrated (one centre). */
-static uint64_t quad_units(size_t n, size_t d)
+/* Units of the conditional terms. */
+static uint64_t cond_units(const gcent_plan *pl)
 {
-    if (n <= 1)
+    if (!(pl->k > 1 && pl->m > 1))
         return 0;
-    gcent__mix probe;
-    memset(&probe, 0, sizeof probe);
-    probe.n = n;
-    probe.d = d;
-    return gcent__entropy_quad_units(&probe);
+    if (pl->k <= GCENT__SMALL_K)
+        return pl->m < 256 ? pl->m : 256;
+    return (uint64_t)pl->m * GCENT__QUAD_UNITS;
 }
 
-/* Entropy (nats, scaled coordinates) of centres [lo, hi) of mx: exact for
- * one centre, the cached h(T) for all of them, quadrature otherwise. */
-static int sub_entropy(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *mx, size_t lo,
-                       size_t hi, const double *cached, double *h, double *err)
+static uint64_t class_units(const gcent_plan *pl)
 {
-    if (hi - lo == 1) {
-        *h = 0.5 * (double)mx->d * (GCENT__LN2PI + 1.0);
-        *err = 0.0;
-        return GCENT_OK;
-    }
-    if (lo == 0 && hi == mx->n) {
-        if (cached != NULL) {
-            *h = cached[0];
-            *err = cached[1];
-            return GCENT_OK;
-        }
-        return gcent__entropy_quad(ctx, p, mx, ctx->quad_tol, h, err);
-    }
-    gcent__mix sub;
-    int st = gcent__mix_sub(mx, lo, hi, &sub);
-    if (st == GCENT_OK)
-        st = gcent__entropy_quad(ctx, p, &sub, ctx->quad_tol, h, err);
-    else
-        gcent__fail(ctx, st, "gcent_mi_layer: out of memory for a conditional mixture");
-    gcent__mix_free(&sub);
-    return st;
+    return pl->labels && pl->ncls > 1 ? (uint64_t)pl->ncls * GCENT__QUAD_UNITS : 0;
 }
 
-/* Every term by quadrature; progress counts the engine's units of each
- * mixture actually integrated. */
-static int mi_quad(gcent_ctx *ctx, const gcent__mix *mx, const layout *L, int with_y,
-                   double *e, double *err)
+/* The shard's quadrature: acc e[0], s1[0]: h(T) (scaled); e[1], s1[1]: the
+ * sum over inputs of h(T | X = x_i); e[2], s1[2]: sum_y p(y) h(T | Y = y). */
+static int layer_quad(gcent_plan *pl, size_t rb, size_t re, gcent__progress *p,
+                      gcent__mc_acc *acc)
 {
-    const size_t k = L->k, n = mx->n, d = mx->d;
-    uint64_t total = quad_units(n, d);
-    if (k > 1 && L->m > 1)
-        total += (uint64_t)L->m * quad_units(k, d);
-    for (size_t c = 0; with_y && L->ncls > 1 && c < L->ncls; ++c)
-        total += quad_units((L->start[c + 1] - L->start[c]) * k, d);
-    gcent__progress p;
-    gcent__progress_init(&p, ctx, total > 0 ? total : 1);
-    double ht[2] = {0.0, 0.0};
-    int st = sub_entropy(ctx, &p, mx, 0, n, NULL, &ht[0], &ht[1]);
-
-    /* (1/m) sum_i h(T | X = x_i): exact for k = 1 */
-    double hx = 0.5 * (double)d * (GCENT__LN2PI + 1.0), ex = 0.0;
-    if (st == GCENT_OK && k > 1) {
-        double *hv = gcent__malloc(L->m * sizeof(double));
-        double *ev = gcent__malloc(L->m * sizeof(double));
-        if (hv == NULL || ev == NULL)
-            st = gcent__fail(ctx, GCENT_ENOMEM, "gcent_mi_layer: out of memory (m = %zu)",
-                             L->m);
-        for (size_t a = 0; a < L->m && st == GCENT_OK; ++a)
-            st = sub_entropy(ctx, &p, mx, a * k, a * k + k, ht, &hv[a], &ev[a]);
-        if (st == GCENT_OK) {
-            hx = gcent__ordered_sum(hv, L->m) / (double)L->m;
-            ex = gcent__ordered_sum(ev, L->m) / (double)L->m;
-        }
-        gcent__free(hv);
-        gcent__free(ev);
-    }
-
-    /* sum_y p(y) h(T | Y = y) */
-    gcent__sum hyc = {0.0, 0.0}, eyc = {0.0, 0.0};
-    for (size_t c = 0; with_y && st == GCENT_OK && c < L->ncls; ++c) {
-        double py = (double)(L->start[c + 1] - L->start[c]) / (double)L->m, h = 0.0, er = 0.0;
-        st = sub_entropy(ctx, &p, mx, L->start[c] * k, L->start[c + 1] * k, ht, &h, &er);
-        gcent__sum_add(&hyc, py * h);
-        gcent__sum_add(&eyc, py * er);
-    }
-    if (st == GCENT_OK)
-        st = gcent__progress_finish(&p);
+    const size_t m = pl->m, k = pl->k, n = pl->n;
+    const int with_y = pl->labels != NULL;
+    gcent__xacc tv, te;
+    gcent__xacc_zero(&tv);
+    gcent__xacc_zero(&te);
+    int st = gcent__plan_quad_share(pl, &pl->mx, rb, re, n, 1.0, p, &tv, &te);
     if (st != GCENT_OK)
         return st;
-    e[0] = ht[0];
-    err[0] = ht[1];
-    e[1] = ht[0] - hx;
-    err[1] = ht[1] + ex;
-    e[2] = with_y ? ht[0] - gcent__sum_get(&hyc) : 0.0;
-    err[2] = with_y ? ht[1] + gcent__sum_get(&eyc) : 0.0;
+    /* a conditional mixture that is the whole one: the same panels */
+    if (m == 1 && k > 1) {
+        gcent__xacc cv = tv, ce = te;
+        gcent__xacc_merge(&acc->e[1], &cv);
+        gcent__xacc_merge(&acc->s1[1], &ce);
+    }
+    if (with_y && pl->ncls == 1) {
+        gcent__xacc cv = tv, ce = te;
+        gcent__xacc_merge(&acc->e[2], &cv);
+        gcent__xacc_merge(&acc->s1[2], &ce);
+    }
+    gcent__xacc_merge(&acc->e[0], &tv);
+    gcent__xacc_merge(&acc->s1[0], &te);
+
+    /* (1/m) sum_i h(T | X = x_i): the inputs whose first row is in the shard */
+    if (k > 1 && m > 1 && k <= GCENT__SMALL_K) {
+        for (size_t w = 0; w < 2 * pl->nworkers; ++w)
+            gcent__xacc_zero(&pl->cacc[w]);
+        cond_job cj = {pl, rb, re, cond_units(pl)};
+        st = gcent__pool_run(pl->pool, p, cj.units, cond_chunk, &cj);
+        for (size_t w = 0; st == GCENT_OK && w < pl->nworkers; ++w) {
+            gcent__xacc_merge(&acc->e[1], &pl->cacc[2 * w]);
+            gcent__xacc_merge(&acc->s1[1], &pl->cacc[2 * w + 1]);
+        }
+    } else if (k > 1 && m > 1) {
+        for (size_t a = 0; a < m && st == GCENT_OK; ++a) {
+            const size_t first = pl->rows[a * k];
+            if (first < rb || first >= re) {
+                st = gcent__progress_step(p, GCENT__QUAD_UNITS);
+                continue;
+            }
+            gcent__mix_sub(&pl->mx, a * k, a * k + k, &pl->sub);
+            gcent__xacc hv, he;
+            gcent__xacc_zero(&hv);
+            gcent__xacc_zero(&he);
+            st = gcent__plan_quad_share(pl, &pl->sub, 0, 1, 1, 1.0, p, &hv, &he);
+            if (st == GCENT_OK) { /* each conditional rounded, as the small ones are */
+                gcent__xacc_add(&acc->e[1], gcent__xacc_get(&hv));
+                gcent__xacc_add(&acc->s1[1], gcent__xacc_get(&he));
+            }
+        }
+    }
+    if (st != GCENT_OK)
+        return st;
+
+    /* sum_y p(y) h(T | Y = y): the shard's share of each class's panels */
+    for (size_t c = 0; with_y && pl->ncls > 1 && c < pl->ncls && st == GCENT_OK; ++c) {
+        const size_t lo = pl->start[c] * k, hi = pl->start[c + 1] * k;
+        const double py = (double)(pl->start[c + 1] - pl->start[c]) / (double)m;
+        gcent__mix_sub(&pl->mx, lo, hi, &pl->sub);
+        st = gcent__plan_quad_share(pl, &pl->sub, rb, re, n, py, p, &acc->e[2], &acc->s1[2]);
+    }
+    return st;
+}
+
+/* ---- an execution -------------------------------------------------------------------- */
+
+/* The shard [rb, re) of an execution into q; reason in pl->err. */
+static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+                     gcent__part *q)
+{
+    int st = gcent__plan_check(pl, s, lds, rb, re);
+    if (st != GCENT_OK)
+        return st;
+    const int with_y = pl->labels != NULL;
+    const uint64_t setup = gcent__plan_setup_units(pl);
+    const uint64_t mcu = pl->use_mc ? gcent__mc_units(pl->n, pl->d, pl->o.draws, re - rb) : 0;
+    const uint64_t qu =
+        pl->use_quad ? GCENT__QUAD_UNITS + cond_units(pl) + class_units(pl) : 0;
+    gcent__progress p;
+    gcent__progress_init(&p, pl->progress, pl->progress_user, &pl->err, setup + mcu + qu);
+    gcent__part_init(q, GCENT__PART_LAYER, &pl->o, pl->n, pl->m, pl->k, pl->d, pl->beta, rb,
+                     re);
+    q->fingerprint =
+        gcent__fingerprint(s, pl->n, pl->d, lds, NULL, pl->labels, pl->m, pl->beta);
+    q->with_y = (uint32_t)with_y;
+    q->hy = pl->hy;
+    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, lds, NULL, pl->beta, &pl->err);
+    if (st == GCENT_OK)
+        st = gcent__progress_step(&p, 1);
+    if (st != GCENT_OK)
+        return st;
+    q->kept = pl->mx.n;
+    q->hw = pl->mx.hw;
+    /* the conditional mixtures together cost at most about as much as h(T)
+     * for each of the two MIs: predict 3 times the cost of h(T) */
+    const int quad = gcent__plan_choose_quad(pl, 3.0);
+    st = gcent__progress_step(&p, 1);
+    if (st == GCENT_OK && quad) {
+        q->method = GCENT_METHOD_QUADRATURE;
+        st = gcent__progress_step(&p, (setup - 2) + mcu);
+        if (st == GCENT_OK)
+            st = layer_quad(pl, rb, re, &p, &q->acc);
+    } else if (st == GCENT_OK) {
+        q->method = GCENT_METHOD_MC;
+        const gcent__mc_layer L = {.k = pl->k, .in_cls = pl->in_cls, .start = pl->start,
+                                   .with_y = with_y};
+        st = gcent__plan_mc(pl, pl->segf, with_y ? pl->ncls : 1, pl->grp, &L, rb, re, &p,
+                            setup - 2, &q->acc);
+    }
+    if (st == GCENT_OK)
+        st = gcent__progress_finish(&p);
+    return st;
+}
+
+/* The information-plane point of a complete partial. */
+static int layer_result(gcent__part *q, gcent__err *e, gcent_layer_mi *out)
+{
+    const size_t d = (size_t)q->d;
+    const double hz = gcent__unit_noise_entropy(d), lb = (double)d * log(q->beta);
+    double v[3], se[3];
+    if (q->method == GCENT_METHOD_QUADRATURE) {
+        gcent__mc_acc *a = &q->acc;
+        const double ht = gcent__xacc_get(&a->e[0]), et = gcent__xacc_get(&a->s1[0]);
+        double hx = hz, ex = 0.0;
+        if (q->k > 1) {
+            hx = gcent__xacc_get(&a->e[1]) / (double)q->m;
+            ex = gcent__xacc_get(&a->s1[1]) / (double)q->m;
+        }
+        v[0] = ht + lb;
+        se[0] = et;
+        v[1] = ht - hx;
+        se[1] = et + ex;
+        v[2] = ht - gcent__xacc_get(&a->e[2]);
+        se[2] = et + gcent__xacc_get(&a->s1[2]);
+        for (int t = 0; t < (q->with_y ? 3 : 2); ++t)
+            if (!isfinite(v[t]) || !isfinite(se[t]))
+                return gcent__seterr(e, GCENT_ERANGE, "quadrature: non-finite result");
+    } else {
+        for (int t = 0; t < 3; ++t)
+            gcent__mc_finish(&q->acc, t, q->draws, &v[t], &se[t]);
+        v[0] = hz + lb + q->hw - v[0];
+        v[1] = log((double)q->m) - v[1];
+        v[2] = q->hy - v[2];
+    }
+    if (!q->with_y) /* not computed: nothing that looks like a result */
+        v[2] = se[2] = NAN;
+    const double b = q->log_base;
+    out->ht.value = gcent__to_base(b, v[0]);
+    out->ht.se = gcent__to_base(b, se[0]);
+    out->ixt.value = gcent__to_base(b, v[1]);
+    out->ixt.se = gcent__to_base(b, se[1]);
+    out->iyt.value = gcent__to_base(b, v[2]);
+    out->iyt.se = gcent__to_base(b, se[2]);
     return GCENT_OK;
 }
 
 /* ---- public ------------------------------------------------------------------------------ */
+
+/* m, k, d, beta (and the product m k into *n) as documented; reason in ctx. */
+static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta, size_t *n)
+{
+    if (m == 0 || k == 0)
+        return gcent__fail(ctx, GCENT_EINVAL, "m = %zu inputs and k = %zu draws must be >= 1",
+                           m, k);
+    int ovf = 0;
+    *n = gcent__mul(m, k, &ovf);
+    if (ovf)
+        return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
+    if (d == 0)
+        return gcent__fail(ctx, GCENT_EINVAL, "d = 0: the width must be at least 1");
+    int st = gcent__check_beta(&ctx->err, beta);
+    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
+        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
+                         "GCENT_METHOD_AUTO", d);
+    return st;
+}
+
+/* The arguments of the one-shot and partial calls; reason in ctx. */
+static int check_args(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d,
+                      size_t lds, double beta, const void *out, size_t *n)
+{
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "the output pointer is NULL");
+    if (m == 0 || k == 0)
+        return gcent__fail(ctx, GCENT_EINVAL, "m = %zu inputs and k = %zu draws must be >= 1",
+                           m, k);
+    int ovf = 0;
+    *n = gcent__mul(m, k, &ovf);
+    if (ovf)
+        return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
+    int st = gcent__check_samples(&ctx->err, s, *n, d, lds, NULL, beta);
+    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
+        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
+                         "GCENT_METHOD_AUTO", d);
+    return st;
+}
+
+/* One shard of a one-shot call with a temporary plan; reason in ctx. */
+static int oneshot(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t n, size_t d,
+                   size_t lds, const int *labels, double beta, size_t rb, size_t re,
+                   gcent__part *q)
+{
+    gcent_plan *pl = NULL;
+    int st = layer_plan(ctx, m, k, n, d, labels, beta, &pl);
+    if (st != GCENT_OK)
+        return st;
+    pl->err.where = ctx->err.where;
+    st = layer_run(pl, s, lds, rb, re, q);
+    if (st != GCENT_OK)
+        memcpy(ctx->err.msg, pl->err.msg, sizeof ctx->err.msg);
+    gcent_plan_free(pl);
+    return st;
+}
+
+int gcent_plan_mi_layer(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int *labels,
+                        double beta, gcent_plan **out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_plan_mi_layer");
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "out is NULL");
+    size_t n = 0;
+    int st = check_shape(ctx, m, k, d, beta, &n);
+    if (st != GCENT_OK)
+        return st;
+    return layer_plan(ctx, m, k, n, d, labels, beta, out);
+}
+
+static int plan_begin(gcent_plan *plan, const char *where, const void *out)
+{
+    if (plan == NULL)
+        return GCENT_EINVAL;
+    gcent__err_begin(&plan->err, where);
+    if (plan->kind != GCENT__PLAN_LAYER)
+        return gcent__seterr(&plan->err, GCENT_EINVAL,
+                             "the plan was made by gcent_plan_entropy, not gcent_plan_mi_layer");
+    if (out == NULL)
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
+    return GCENT_OK;
+}
+
+int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_layer_mi *out)
+{
+    int st = plan_begin(plan, "gcent_plan_execute_mi", out);
+    if (st != GCENT_OK)
+        return st;
+    gcent__part q;
+    st = layer_run(plan, s, lds, 0, plan->n, &q);
+    if (st == GCENT_OK)
+        st = layer_result(&q, &plan->err, out);
+    if (st == GCENT_OK)
+        plan->last_method = q.method;
+    return st;
+}
+
+int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, size_t lds,
+                                  size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    int st = plan_begin(plan, "gcent_plan_execute_mi_partial", part);
+    if (st != GCENT_OK)
+        return st;
+    gcent__part q;
+    st = layer_run(plan, s, lds, row_begin, row_end, &q);
+    if (st == GCENT_OK) {
+        gcent__part_store(part, &q);
+        plan->last_method = q.method;
+    }
+    return st;
+}
 
 int gcent_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d, size_t lds,
                    const int *labels, double beta, gcent_layer_mi *out)
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
-    gcent__clear(ctx);
-    if (out == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "gcent_mi_layer: out is NULL");
-    if (m == 0 || k == 0)
-        return gcent__fail(ctx, GCENT_EINVAL,
-                           "gcent_mi_layer: m = %zu inputs and k = %zu draws must be >= 1", m,
-                           k);
-    int ovf = 0;
-    size_t n = gcent__mul(m, k, &ovf);
-    if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "gcent_mi_layer: m * k = %zu * %zu overflows",
-                           m, k);
-    int st = gcent__check_samples(ctx, s, n, d, lds, NULL, beta);
+    gcent__begin(ctx, "gcent_mi_layer");
+    size_t n = 0;
+    int st = check_args(ctx, s, m, k, d, lds, beta, out, &n);
     if (st != GCENT_OK)
         return st;
-    if (ctx->method == GCENT_METHOD_QUADRATURE && d > 2)
-        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                           "gcent_mi_layer: quadrature needs d <= 2 (d = %zu)", d);
-    layout L;
-    if (layout_init(&L, m, k, labels) != GCENT_OK)
-        return gcent__fail(ctx, GCENT_ENOMEM, "gcent_mi_layer: out of memory (m = %zu)", m);
-    gcent__mix mx;
-    st = gcent__mix_init_rows(ctx, &mx, s, L.rows, n, d, lds, NULL, beta);
-    if (st != GCENT_OK) {
-        layout_free(&L);
+    gcent__part q;
+    st = oneshot(ctx, s, m, k, n, d, lds, labels, beta, 0, n, &q);
+    if (st == GCENT_OK)
+        st = layer_result(&q, &ctx->err, out);
+    if (st == GCENT_OK)
+        ctx->last_method = q.method;
+    return st;
+}
+
+int gcent_mi_layer_partial(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d,
+                           size_t lds, const int *labels, double beta, size_t row_begin,
+                           size_t row_end, gcent_partial *part)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_mi_layer_partial");
+    size_t n = 0;
+    int st = check_args(ctx, s, m, k, d, lds, beta, part, &n);
+    if (st == GCENT_OK && !(row_begin <= row_end && row_end <= n))
+        st = gcent__fail(ctx, GCENT_EINVAL,
+                         "row range [%zu, %zu) is not inside [0, %zu) (row_begin <= row_end "
+                         "<= m k)", row_begin, row_end, n);
+    if (st != GCENT_OK)
         return st;
+    gcent__part q;
+    st = oneshot(ctx, s, m, k, n, d, lds, labels, beta, row_begin, row_end, &q);
+    if (st == GCENT_OK) {
+        gcent__part_store(part, &q);
+        ctx->last_method = q.method;
     }
-    const int with_y = labels != NULL;
-    /* the conditional mixtures together cost at most about as much as h(T)
-     * for each of the two MIs: predict 3 times the cost of h(T) */
-    int quad = 0;
-    st = gcent__use_quadrature(ctx, &mx, 3.0, &quad);
-    if (st != GCENT_OK)
-        gcent__fail(ctx, st, "gcent_mi_layer: out of memory (n = %zu)", n);
-    double e[3] = {0, 0, 0}, se[3] = {0, 0, 0};
-    const double hz = 0.5 * (double)d * (GCENT__LN2PI + 1.0); /* h(Z) at unit noise */
-    if (st == GCENT_OK && quad) {
-        st = mi_quad(ctx, &mx, &L, with_y, e, se);
-        e[0] += (double)d * log(beta);
-    } else if (st == GCENT_OK) {
-        double v[3];
-        st = mi_mc(ctx, &mx, &L, with_y, v, se);
-        e[0] = hz + (double)d * log(beta) + mx.hw - v[0];
-        e[1] = log((double)m) - v[1];
-        e[2] = with_y ? L.hy - v[2] : 0.0;
-        if (!with_y)
-            se[2] = 0.0;
-    }
-    gcent__mix_free(&mx);
-    layout_free(&L);
-    if (st != GCENT_OK)
-        return st;
-    out->ht.value = gcent__to_base(ctx, e[0]);
-    out->ht.se = gcent__to_base(ctx, se[0]);
-    out->ixt.value = gcent__to_base(ctx, e[1]);
-    out->ixt.se = gcent__to_base(ctx, se[1]);
-    out->iyt.value = gcent__to_base(ctx, e[2]);
-    out->iyt.se = gcent__to_base(ctx, se[2]);
-    return GCENT_OK;
+    return st;
+}
+
+int gcent_mi_layer_finish(gcent_ctx *ctx, const gcent_partial *part, gcent_layer_mi *out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_mi_layer_finish");
+    if (part == NULL || out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "part or out is NULL");
+    gcent__part q;
+    int st = gcent__part_load(&q, part, "the partial", &ctx->err);
+    if (st == GCENT_OK)
+        st = gcent__part_check_finish(&q, GCENT__PART_LAYER, &ctx->o, &ctx->err);
+    if (st == GCENT_OK)
+        st = layer_result(&q, &ctx->err, out);
+    if (st == GCENT_OK)
+        ctx->last_method = q.method;
+    return st;
 }

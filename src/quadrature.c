@@ -43,23 +43,31 @@
  * near a panel are expressed relative to that anchor, so the accuracy does
  * not depend on how far the centres are from the origin.
  *
- * Threads. The outer panels are cut into gcent__entropy_quad_units(m) chunks
- * of consecutive panels (a function of the mixture only) computed in
- * parallel by gcent__parallel. A panel's value depends only on the panel, a
- * chunk sums its panels in order, and the chunk sums are added in chunk
- * order (compensated sums throughout), so the result is bit-identical for
- * any number of threads.
+ * Rule. The 8-point Gauss-Legendre rule on [-1, 1] is a static table: its
+ * nodes and weights correctly rounded from 60-digit values (Newton's method
+ * on P_8 in decimal arithmetic); tests/test_quadrature.c checks that the
+ * nodes are roots of P_8 and that the rule integrates x^j exactly for
+ * j < 16.
+ *
+ * Threads and shards. A prepared mixture's outer panels are numbered
+ * 0 .. npan-1 (a function of the mixture only). Any range of them can be
+ * integrated on its own (gcent__quad_panels), cut into chunks run by a pool:
+ * a panel's value depends only on the panel, and the values are added into
+ * exact accumulators (src/sum.h), so the sum is the same bits whatever the
+ * chunks, the threads, or the split of the panels between shards (the
+ * Monte Carlo shards of a call map their rows to panels proportionally).
  *
  * Cost. Without refinement every panel costs 3N evaluations (N on the panel,
  * N on each half), i.e. 3N nodes per unit length of domain (per axis), each
- * pairing with the centres in its log-sum-exp window; gcent__entropy_quad_cost
+ * pairing with the centres in its log-sum-exp window; gcent__quad_cost
  * predicts exactly that count.
  */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "quadrature.h"
 
 #define QUAD_NPTS 8           /* Gauss-Legendre points per panel rule */
 #define QUAD_HALF 12.0        /* L: domain half-width around a centre */
@@ -68,7 +76,6 @@
 #define QUAD_MAXDEPTH 50      /* bisection depth limit */
 #define QUAD_ROUNDOFF 1e-13   /* accept differences at rounding level */
 #define QUAD_LOGW_MIN (-700.0) /* inner lines (d = 2) drop smaller terms */
-#define QUAD_MAXCHUNKS 256    /* progress units / parallel chunks */
 #define QUAD_COST_SAMPLES 32  /* outer positions sampled by the cost model */
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -168,6 +175,21 @@ static size_t npanels(double lo, double hi)
 
 typedef struct { double x[QUAD_NPTS], w[QUAD_NPTS]; } qrule;
 
+/* The 8-point Gauss-Legendre rule on [-1, 1], nodes ascending (see the
+ * opening comment). */
+static const qrule GL8 = {
+    {-0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498,
+     0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363},
+    {0.10122853629037626, 0.22238103445337448, 0.31370664587788727, 0.362683783378362,
+     0.362683783378362, 0.31370664587788727, 0.22238103445337448, 0.10122853629037626}};
+
+void gcent__quad_rule(const double **x, const double **w, size_t *npts)
+{
+    *x = GL8.x;
+    *w = GL8.w;
+    *npts = QUAD_NPTS;
+}
+
 /* Integrand at (local) coordinate t; *err receives its own error (inner
  * integrals), 0 for a plain function. */
 typedef double (*qfn)(void *arg, double t, double *err);
@@ -240,11 +262,7 @@ static void quad_adapt(const qrule *r, qfn fn, void *arg, double a, double b,
 
 /* ---- the 1-D integrand -g log g near one panel ------------------------------------ */
 
-/* A 1-D mixture sorted by coordinate, absolute coordinates. */
-typedef struct {
-    size_t n;
-    const double *u, *logw, *w;
-} qline;
+typedef gcent__quad_line qline; /* a 1-D mixture sorted by coordinate */
 
 /* The centres of a line that can matter on one panel, in coordinates
  * relative to the panel's anchor, as a d = 1 mixture for gcent__mix_logdens. */
@@ -296,32 +314,9 @@ static double dens_fn(void *arg, double t, double *err)
 
 /* ---- jobs ----------------------------------------------------------------------- */
 
-/* Per-worker scratch. */
-typedef struct {
-    double *buf;                    /* GCENT__MIX_BLOCK */
-    double *tloc;                   /* n: local coordinates near a panel */
-    /* d = 2: the inner line at an outer node, and its intervals */
-    double *lu, *llw, *lw, *lhw;    /* n each */
-    double *ivA, *ivlo, *ivhi;      /* n each */
-} qscratch;
-
-typedef struct {
-    const gcent__mix *m;
-    qrule rule;
-    /* outer intervals and panels */
-    size_t niv;
-    const double *ivA, *ivlo, *ivhi;
-    const size_t *ivp;              /* panels before interval i; ivp[niv] = total */
-    size_t npan, nchunks;
-    double rate;                    /* outer budget per unit width */
-    double *cval, *cerr;            /* per chunk, summed in panel order */
-    qscratch *scr;                  /* one per worker */
-    /* d = 1: the centres sorted */
-    qline line;
-    /* d = 2: centres in order of the second coordinate */
-    const double *u1b, *u2b, *lwb;
-    double tau_in;                  /* absolute target of each inner integral */
-} qjob;
+/* Per-worker scratch: see quadrature.h (gcent__quad_scr). */
+typedef gcent__quad_scr qscratch;
+typedef gcent__quad_ws qjob;
 
 /* Panel r of the np equal panels of [lo, hi]. */
 static void panel_bounds(double lo, double hi, size_t np, size_t r, double *a, double *b)
@@ -383,7 +378,7 @@ static double inner_fn(void *arg, double t1, double *err)
             double a, b, v, e;
             panel_bounds(lo, hi, np, r, &a, &b);
             dens_setup(&dn, &ln, A, a, b, s->tloc);
-            quad_adapt(&job->rule, dens_fn, &dn, a, b, rate, &v, &e);
+            quad_adapt(&GL8, dens_fn, &dn, a, b, rate, &v, &e);
             gcent__sum_add(&sum, v);
             gcent__sum_add(&er, e);
         }
@@ -392,115 +387,132 @@ static double inner_fn(void *arg, double t1, double *err)
     return gcent__sum_get(&sum);
 }
 
-/* Chunk c: outer panels [c npan / nchunks, (c+1) npan / nchunks). Depends only
- * on the chunk, never on the worker (whose slot only selects scratch). */
-static int chunk_fn(void *arg, size_t chunk, size_t worker)
+/* Outer panel number p (in [0, npan)) into its value and error. Depends
+ * only on the panel, never on the worker (whose slot only selects scratch). */
+static void panel(const qjob *job, qscratch *s, size_t p, double *v, double *e)
 {
-    qjob *job = arg;
-    qscratch *s = &job->scr[worker];
-    size_t first = chunk * job->npan / job->nchunks;
-    size_t last = (chunk + 1) * job->npan / job->nchunks;
-    qsum sum = {0.0, 0.0}, er = {0.0, 0.0};
-
-    /* interval holding panel `first`: last i with ivp[i] <= first */
+    /* interval holding panel p: last i with ivp[i] <= p */
     size_t lo = 0, hi = job->niv;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (job->ivp[mid] <= first)
+        if (job->ivp[mid] <= p)
             lo = mid;
         else
             hi = mid;
     }
-    size_t i = lo;
-    for (size_t p = first; p < last; p++) {
-        while (p >= job->ivp[i + 1])
-            i++;
-        double A = job->ivA[i], a, b, v, e;
-        panel_bounds(job->ivlo[i], job->ivhi[i], job->ivp[i + 1] - job->ivp[i],
-                     p - job->ivp[i], &a, &b);
-        if (job->m->d == 1) {
-            qdens dn;
-            dn.lognorm = 0.5 * GCENT__LN2PI;
-            dn.buf = s->buf;
-            dens_setup(&dn, &job->line, A, a, b, s->tloc);
-            quad_adapt(&job->rule, dens_fn, &dn, a, b, job->rate, &v, &e);
-        } else {
-            qouter o = {job, s, A};
-            quad_adapt(&job->rule, inner_fn, &o, a, b, job->rate, &v, &e);
-        }
-        gcent__sum_add(&sum, v);
-        gcent__sum_add(&er, e);
+    const size_t i = lo;
+    double A = job->ivA[i], a, b;
+    panel_bounds(job->ivlo[i], job->ivhi[i], job->ivp[i + 1] - job->ivp[i], p - job->ivp[i],
+                 &a, &b);
+    if (job->m->d == 1) {
+        qdens dn;
+        dn.lognorm = 0.5 * GCENT__LN2PI;
+        dn.buf = s->buf;
+        dens_setup(&dn, &job->line, A, a, b, s->tloc);
+        quad_adapt(&GL8, dens_fn, &dn, a, b, job->rate, v, e);
+    } else {
+        qouter o = {job, s, A};
+        quad_adapt(&GL8, inner_fn, &o, a, b, job->rate, v, e);
     }
-    job->cval[chunk] = gcent__sum_get(&sum);
-    job->cerr[chunk] = gcent__sum_get(&er);
+}
+
+/* A run of panels: chunk c of `units` equal shares of [p0, p1). */
+typedef struct {
+    const qjob *job;
+    size_t p0, p1, units;
+    double coef;
+} qrun;
+
+static int chunk_fn(void *arg, size_t chunk, size_t worker)
+{
+    const qrun *r = arg;
+    qscratch *s = &r->job->scr[worker];
+    const size_t len = r->p1 - r->p0;
+    const size_t first = r->p0 + (size_t)((uint64_t)chunk * len / r->units);
+    const size_t last = r->p0 + (size_t)((uint64_t)(chunk + 1) * len / r->units);
+    for (size_t p = first; p < last; ++p) {
+        double v, e;
+        panel(r->job, s, p, &v, &e);
+        gcent__xacc_add(&s->val, r->coef * v);
+        gcent__xacc_add(&s->err, r->coef * e);
+    }
     return GCENT_OK;
 }
 
 /* ---- entry points --------------------------------------------------------------------- */
 
-uint64_t gcent__entropy_quad_units(const gcent__mix *m)
+int gcent__quad_alloc(gcent__quad_ws *ws, size_t cap, size_t d, size_t nworkers, gcent__err *e)
 {
-    /* Fixed by the mixture size alone (no allocation, so it cannot fail and
-     * always matches gcent__entropy_quad): every mixture has at least 24
-     * initial panels, so small mixtures get one unit per panel or fewer. */
-    if (m == NULL || m->n == 0)
-        return 1;
-    if (m->n > QUAD_MAXCHUNKS / 24)
-        return QUAD_MAXCHUNKS;
-    return (uint64_t)(24 * m->n);
-}
-
-int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
-                        double tol, double *h_out, double *err_out)
-{
-    if (m == NULL || h_out == NULL || err_out == NULL || m->n == 0 || m->ut == NULL
-        || m->logw == NULL || m->w == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "quadrature: empty or missing mixture");
-    if (m->d != 1 && m->d != 2)
-        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                           "quadrature: dimension %zu is not supported (d <= 2 only)",
-                           m->d);
-    if (!(tol > 0.0) || !isfinite(tol))
-        return gcent__fail(ctx, GCENT_EINVAL,
-                           "quadrature: tolerance must be finite and > 0");
-
-    size_t n = m->n, d = m->d;
-    qjob job;
-    memset(&job, 0, sizeof job);
-    job.m = m;
-    job.nchunks = (size_t)gcent__entropy_quad_units(m);
-    int st = gcent__gauss_legendre(QUAD_NPTS, job.rule.x, job.rule.w);
-    if (st != GCENT_OK)
-        return gcent__fail(ctx, st, st == GCENT_ENOMEM
-                                        ? "quadrature: out of memory for Gauss-Legendre nodes"
-                                        : "quadrature: Gauss-Legendre nodes failed");
-
+    memset(ws, 0, sizeof *ws);
+    if (nworkers < 1)
+        nworkers = 1;
+    const size_t n = cap ? cap : 1;
     /* keys: n; dbl: intervals (3n), first coordinates sorted (n), then
      * d = 1: log-weights and weights in that order (2n), d = 2: u1, u2 and
-     * log-weights in order of u2 (3n); then per-chunk results (2 nchunks). */
+     * log-weights in order of u2 (3n); the cost model needs 11 n + 1. */
     int ovf = 0;
-    size_t ndbl = gcent__mul(n, d == 1 ? 6 : 7, &ovf);
-    if (!ovf && ndbl > SIZE_MAX - 2 * job.nchunks)
-        ovf = 1;
-    ndbl += 2 * job.nchunks;
+    size_t ndbl = gcent__mul(n, 11, &ovf);
+    if (!ovf)
+        ndbl += 1;
     size_t kbytes = gcent__mul(n, sizeof(qkey), &ovf);
     size_t dbytes = gcent__mul(ndbl, sizeof(double), &ovf);
     size_t pbytes = gcent__mul(n + 1, sizeof(size_t), &ovf);
+    size_t per = gcent__mul(d == 1 ? 1 : 8, n, &ovf) + GCENT__MIX_BLOCK;
+    size_t sbytes = gcent__mul(gcent__mul(nworkers, per, &ovf), sizeof(double), &ovf);
     if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "quadrature: mixture too large");
-    qkey *keys = gcent__malloc(kbytes);
-    double *dbl = gcent__malloc(dbytes);
-    size_t *ivp = gcent__malloc(pbytes);
-    qscratch *scr = NULL;
-    double *sbuf = NULL;
-    if (keys == NULL || dbl == NULL || ivp == NULL) {
-        st = gcent__fail(ctx, GCENT_ENOMEM, "quadrature: out of memory");
-        goto done;
+        return gcent__seterr(e, GCENT_ERANGE, "quadrature of %zu centres: sizes overflow", cap);
+    ws->keys = gcent__malloc(kbytes);
+    ws->dbl = gcent__malloc(dbytes);
+    ws->ivps = gcent__malloc(pbytes);
+    ws->scr = gcent__calloc(nworkers, sizeof *ws->scr);
+    ws->sbuf = gcent__malloc(sbytes);
+    if (!ws->keys || !ws->dbl || !ws->ivps || !ws->scr || !ws->sbuf) {
+        gcent__quad_free(ws);
+        return gcent__seterr(e, GCENT_ENOMEM, "out of memory for the quadrature of %zu centres",
+                             cap);
     }
+    ws->cap = cap;
+    ws->nworkers = nworkers;
+    for (size_t k = 0; k < nworkers; k++) {
+        double *b = ws->sbuf + k * per;
+        qscratch *s = &ws->scr[k];
+        s->buf = b;
+        s->tloc = b + GCENT__MIX_BLOCK;
+        if (d == 2) {
+            double *x = s->tloc + n;
+            s->lu = x;
+            s->llw = x + n;
+            s->lw = x + 2 * n;
+            s->lhw = x + 3 * n;
+            s->ivA = x + 4 * n;
+            s->ivlo = x + 5 * n;
+            s->ivhi = x + 6 * n;
+        }
+    }
+    return GCENT_OK;
+}
+
+void gcent__quad_free(gcent__quad_ws *ws)
+{
+    if (ws == NULL)
+        return;
+    gcent__free(ws->keys);
+    gcent__free(ws->dbl);
+    gcent__free(ws->ivps);
+    gcent__free(ws->scr);
+    gcent__free(ws->sbuf);
+    memset(ws, 0, sizeof *ws);
+}
+
+size_t gcent__quad_prepare(gcent__quad_ws *job, const gcent__mix *m, double tol)
+{
+    const size_t n = m->n, d = m->d;
+    qkey *keys = job->keys;
+    double *dbl = job->dbl;
+    size_t *ivp = job->ivps;
+    job->m = m;
     double *ivA = dbl, *ivlo = dbl + n, *ivhi = dbl + 2 * n, *su = dbl + 3 * n;
     double *rest = dbl + 4 * n;
-    job.cval = rest + (d == 1 ? 2 : 3) * n;
-    job.cerr = job.cval + job.nchunks;
 
     /* The first coordinate sorted: the outer domain and, for d = 1, the line. */
     sort_by(m, 0, keys);
@@ -512,10 +524,10 @@ int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
             slw[j] = m->logw[keys[j].idx];
             sw[j] = m->w[keys[j].idx];
         }
-        job.line.n = n;
-        job.line.u = su;
-        job.line.logw = slw;
-        job.line.w = sw;
+        job->line.n = n;
+        job->line.u = su;
+        job->line.logw = slw;
+        job->line.w = sw;
     }
     size_t niv = merge_windows(su, NULL, QUAD_HALF, n, ivA, ivlo, ivhi);
     if (d == 2) {
@@ -526,9 +538,9 @@ int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
             u2b[j] = keys[j].key;
             lwb[j] = m->logw[keys[j].idx];
         }
-        job.u1b = u1b;
-        job.u2b = u2b;
-        job.lwb = lwb;
+        job->u1b = u1b;
+        job->u2b = u2b;
+        job->lwb = lwb;
     }
 
     /* Outer panels: at most 25 n in all (the union is at most 24 n wide). */
@@ -538,86 +550,57 @@ int gcent__entropy_quad(gcent_ctx *ctx, gcent__progress *p, const gcent__mix *m,
         ivp[i + 1] = ivp[i] + npanels(ivlo[i], ivhi[i]);
         width += ivhi[i] - ivlo[i];
     }
-    job.niv = niv;
-    job.ivA = ivA;
-    job.ivlo = ivlo;
-    job.ivhi = ivhi;
-    job.ivp = ivp;
-    job.npan = ivp[niv];
+    job->niv = niv;
+    job->ivA = ivA;
+    job->ivlo = ivlo;
+    job->ivhi = ivhi;
+    job->ivp = ivp;
+    job->npan = ivp[niv];
     if (d == 1) {
-        job.rate = tol / width;
+        job->rate = tol / width;
     } else {
-        job.rate = 0.5 * tol / width;
-        job.tau_in = 0.25 * tol / width;
+        job->rate = 0.5 * tol / width;
+        job->tau_in = 0.25 * tol / width;
     }
+    return job->npan;
+}
 
-    /* Workers and their scratch. Small 1-D problems stay on the calling
-     * thread (same result, no thread start-up). */
-    size_t nworkers = gcent__nthreads(ctx);
-    if (nworkers > job.nchunks)
-        nworkers = job.nchunks;
-    if (nworkers > job.npan)
-        nworkers = job.npan;
-    if (d == 1 && (double)job.npan * (double)n * 3.0 * QUAD_NPTS < 2e5)
-        nworkers = 1;
-    if (nworkers < 1)
-        nworkers = 1;
-    size_t per = (d == 1 ? 1 : 8) * n + GCENT__MIX_BLOCK;   /* 16 n fitted above */
-    size_t sbytes = gcent__mul(gcent__mul(nworkers, per, &ovf), sizeof(double), &ovf);
-    size_t cbytes = gcent__mul(nworkers, sizeof *scr, &ovf);
-    if (ovf) {
-        st = gcent__fail(ctx, GCENT_ERANGE, "quadrature: scratch size overflows");
-        goto done;
+int gcent__quad_panels(gcent__quad_ws *ws, gcent__pool *pool, gcent__progress *p, size_t p0,
+                       size_t p1, size_t units, double coef, gcent__xacc *val,
+                       gcent__xacc *err)
+{
+    if (units == 0)
+        return GCENT_OK;
+    for (size_t w = 0; w < ws->nworkers; ++w) {
+        gcent__xacc_zero(&ws->scr[w].val);
+        gcent__xacc_zero(&ws->scr[w].err);
     }
-    scr = gcent__malloc(cbytes);
-    sbuf = gcent__malloc(sbytes);
-    if (scr == NULL || sbuf == NULL) {
-        st = gcent__fail(ctx, GCENT_ENOMEM, "quadrature: out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < nworkers; k++) {
-        double *b = sbuf + k * per;
-        memset(&scr[k], 0, sizeof scr[k]);
-        scr[k].buf = b;
-        scr[k].tloc = b + GCENT__MIX_BLOCK;
-        if (d == 2) {
-            double *x = scr[k].tloc + n;
-            scr[k].lu = x;
-            scr[k].llw = x + n;
-            scr[k].lw = x + 2 * n;
-            scr[k].lhw = x + 3 * n;
-            scr[k].ivA = x + 4 * n;
-            scr[k].ivlo = x + 5 * n;
-            scr[k].ivhi = x + 6 * n;
-        }
-    }
-    job.scr = scr;
-
-    st = gcent__parallel(p, job.nchunks, nworkers, chunk_fn, &job);
+    qrun r = {ws, p0, p1, units, coef};
+    int st = gcent__pool_run(pool, p, units, chunk_fn, &r);
     if (st != GCENT_OK)
-        goto done;
-
-    qsum hs = {0.0, 0.0}, es = {0.0, 0.0};
-    for (size_t c = 0; c < job.nchunks; c++) {
-        gcent__sum_add(&hs, job.cval[c]);
-        gcent__sum_add(&es, job.cerr[c]);
+        return st;
+    for (size_t w = 0; w < ws->nworkers; ++w) {
+        gcent__xacc_merge(val, &ws->scr[w].val);
+        gcent__xacc_merge(err, &ws->scr[w].err);
     }
-    double h = gcent__sum_get(&hs), e = gcent__sum_get(&es);
-    if (!isfinite(h) || !isfinite(e)) {
-        st = gcent__fail(ctx, GCENT_ERANGE, "quadrature: non-finite result");
-        goto done;
-    }
-    *h_out = h;
-    *err_out = e;
-    st = GCENT_OK;
+    return GCENT_OK;
+}
 
-done:
-    gcent__free(sbuf);
-    gcent__free(scr);
-    gcent__free(ivp);
-    gcent__free(dbl);
-    gcent__free(keys);
-    return st;
+void gcent__quad_whole(gcent__quad_ws *ws, const gcent__mix *m, double tol, double *h,
+                       double *err)
+{
+    size_t np = gcent__quad_prepare(ws, m, tol);
+    qscratch *s = &ws->scr[0];
+    gcent__xacc_zero(&s->val);
+    gcent__xacc_zero(&s->err);
+    for (size_t q = 0; q < np; ++q) {
+        double v, e;
+        panel(ws, s, q, &v, &e);
+        gcent__xacc_add(&s->val, v);
+        gcent__xacc_add(&s->err, e);
+    }
+    *h = gcent__xacc_get(&s->val);
+    *err = gcent__xacc_get(&s->err);
 }
 
 /* ---- cost prediction ------------------------------------------------------------------ */
@@ -655,34 +638,16 @@ static double absolute_intervals(size_t k, const double *A, const double *lo,
     return np;
 }
 
-int gcent__entropy_quad_cost(const gcent__mix *m, double *cost_out)
+double gcent__quad_cost(gcent__quad_ws *ws, const gcent__mix *m)
 {
-    *cost_out = 0.0;
     if (m == NULL || m->n == 0)
-        return GCENT_OK;
+        return 0.0;
+    if (m->d != 1 && m->d != 2)
+        return HUGE_VAL;
     double n = (double)m->n, nodes = 3.0 * QUAD_NPTS;   /* evaluations per panel */
-    double outer = 25.0 * n * nodes;                     /* worst-case outer nodes */
-    double worst = m->d == 1 ? outer * n : outer * (outer * n + n);
-    if (m->d != 1 && m->d != 2) {
-        *cost_out = HUGE_VAL;
-        return GCENT_OK;
-    }
-
     size_t nn = m->n;
-    int ovf = 0;
-    size_t kbytes = gcent__mul(nn, sizeof(qkey), &ovf);
-    size_t dbytes = gcent__mul(nn, 11 * sizeof(double), &ovf);
-    if (ovf) {
-        *cost_out = worst;
-        return GCENT_OK;
-    }
-    qkey *keys = gcent__malloc(kbytes);
-    double *dbl = gcent__malloc(dbytes + sizeof(double));
-    if (keys == NULL || dbl == NULL) {
-        gcent__free(keys);
-        gcent__free(dbl);
-        return GCENT_ENOMEM; /* never a silent change of method */
-    }
+    qkey *keys = ws->keys;
+    double *dbl = ws->dbl;
     double *su = dbl, *ivA = dbl + nn, *ivlo = dbl + 2 * nn, *ivhi = dbl + 3 * nn;
     double *s = dbl + 4 * nn, *e = dbl + 5 * nn, *cum = dbl + 6 * nn;  /* n + 1 */
     double *u1b = dbl + 7 * nn + 1, *u2b = dbl + 8 * nn + 1;
@@ -750,8 +715,5 @@ int gcent__entropy_quad_cost(const gcent__mix *m, double *cost_out)
         }
         cost = nsamp > 0 ? nodes * np1 * per_node / (double)nsamp : 0.0;
     }
-    gcent__free(keys);
-    gcent__free(dbl);
-    *cost_out = cost;
-    return GCENT_OK;
+    return cost;
 }

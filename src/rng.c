@@ -1,7 +1,7 @@
 /* Philox4x32-10 (Salmon, Moraes, Dror, Shaw, SC'11) and Gaussian variates.
  * Stateless: every variate is a function of (seed, stream, index). */
 #include <math.h>
-#include "internal.h"
+#include "noise.h"
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u

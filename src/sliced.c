@@ -32,8 +32,11 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include "internal.h"
+#include "alloc.h"
+#include "labels.h"
 #include "sliced.h"
+#include "sum.h"
+#include "validate.h"
 
 #define SL_BLOCK_DOUBLES ((size_t)1 << 22) /* target size of the projection block */
 #define SL_RADIX 65536u                     /* radix sort digits: 16 bits */
@@ -57,7 +60,7 @@ typedef struct sl_work {
 } sl_work;
 
 struct gcent__sliced {
-    gcent_ctx *ctx;
+    gcent__opts o;             /* the options at creation */
     size_t m, k, d, q, n, slices;
     double beta;
     int with_y;                /* labels given */
@@ -77,56 +80,52 @@ struct gcent__sliced {
 
 /* ---- argument checks ---------------------------------------------------------------- */
 
-/* Everything about the shape; *n = m k. */
-static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta, size_t q,
-                       size_t slices, size_t *n)
+int gcent__sliced_check_shape(gcent__err *e, size_t m, size_t k, size_t d, double beta,
+                              size_t q, size_t slices, size_t *n)
 {
     if (m == 0 || k == 0)
-        return gcent__fail(ctx, GCENT_EINVAL,
-                           "sliced MI: m = %zu inputs and k = %zu draws must be >= 1", m, k);
+        return gcent__seterr(e, GCENT_EINVAL,
+                             "m = %zu inputs and k = %zu draws must be >= 1", m, k);
     if (d == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "sliced MI: d = 0: the width must be >= 1");
+        return gcent__seterr(e, GCENT_EINVAL, "d = 0: the width must be >= 1");
     int ovf = 0;
     *n = gcent__mul(m, k, &ovf);
     if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "sliced MI: m * k = %zu * %zu overflows", m, k);
-    if (isnan(beta) || isinf(beta))
-        return gcent__fail(ctx, GCENT_EDOM, "sliced MI: beta is NaN or infinite");
-    if (!(beta > 0.0))
-        return gcent__fail(ctx, GCENT_EINVAL, "sliced MI: beta = %g: the noise level must be > 0",
-                           beta);
+        return gcent__seterr(e, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
+    int st = gcent__check_beta(e, beta);
+    if (st != GCENT_OK)
+        return st;
     if (q == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "sliced MI: q = 0: slices need 1 or 2 dimensions");
+        return gcent__seterr(e, GCENT_EINVAL, "q = 0: slices need 1 or 2 dimensions");
     if (q > 2)
-        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                           "sliced MI: q = %zu is not supported (q must be 1 or 2)", q);
+        return gcent__seterr(e, GCENT_EUNSUPPORTED,
+                             "q = %zu is not supported (q must be 1 or 2)", q);
     if (q > d)
-        return gcent__fail(ctx, GCENT_EINVAL,
-                           "sliced MI: q = %zu is larger than the width d = %zu", q, d);
+        return gcent__seterr(e, GCENT_EINVAL, "q = %zu is larger than the width d = %zu", q,
+                             d);
     if (slices == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "sliced MI: slices = 0: at least one is needed");
+        return gcent__seterr(e, GCENT_EINVAL, "slices = 0: at least one is needed");
     if (slices > GCENT_SLICED_MAX_SLICES)
-        return gcent__fail(ctx, GCENT_ERANGE, "sliced MI: slices = %zu is above the maximum %u",
-                           slices, GCENT_SLICED_MAX_SLICES);
+        return gcent__seterr(e, GCENT_ERANGE, "slices = %zu is above the maximum %u", slices,
+                             GCENT_SLICED_MAX_SLICES);
     if (*n > (size_t)INT32_MAX || d > (size_t)INT32_MAX)
-        return gcent__fail(ctx, GCENT_ERANGE,
-                           "sliced MI: m * k = %zu rows or d = %zu is above 2^31 - 1 "
-                           "(the BLAS integer)", *n, d);
+        return gcent__seterr(e, GCENT_ERANGE,
+                             "m * k = %zu rows or d = %zu is above 2^31 - 1 (the BLAS integer)",
+                             *n, d);
     return GCENT_OK;
 }
 
 /* The samples: pointer, stride, finite values, and the two range limits
  * (projections representable, coordinates in noise units below 2^48). */
-static int check_samples(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t lds,
+static int check_samples(gcent__err *e, const double *s, size_t n, size_t d, size_t lds,
                          double beta)
 {
-    int st = gcent__check_samples(ctx, s, n, d, lds, NULL, beta);
+    int st = gcent__check_samples(e, s, n, d, lds, NULL, beta);
     if (st != GCENT_OK)
         return st;
     if (lds > (size_t)INT32_MAX)
-        return gcent__fail(ctx, GCENT_ERANGE,
-                           "sliced MI: row stride lds = %zu is above 2^31 - 1 (the BLAS integer)",
-                           lds);
+        return gcent__seterr(e, GCENT_ERANGE,
+                             "row stride lds = %zu is above 2^31 - 1 (the BLAS integer)", lds);
     double amax = 0.0, hmax = 0.0; /* max |s_ij|, max |s_ij / 2 - s_0j / 2| */
     for (size_t i = 0; i < n; ++i) {
         const double *row = s + i * lds;
@@ -138,15 +137,15 @@ static int check_samples(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     }
     double sd = sqrt((double)d);
     if (!(amax * sd <= SL_ABS_MAX))
-        return gcent__fail(ctx, GCENT_ERANGE,
-                           "sliced MI: |s| reaches %g: too large to project (sqrt(d) |s| must "
-                           "stay below 1e300)", amax);
+        return gcent__seterr(e, GCENT_ERANGE,
+                             "|s| reaches %g: too large to project (sqrt(d) |s| must stay "
+                             "below 1e300)", amax);
     /* |A^T (s_i - s_j)| <= 4 hmax sqrt(d), so the coordinates around the
      * middle of a slice, in noise units, stay below 2 hmax sqrt(d) / beta */
     if (!(2.0 * (hmax / beta) * sd <= SL_SPAN_MAX))
-        return gcent__fail(ctx, GCENT_ERANGE,
-                           "sliced MI: beta = %g is too small for the spread of the rows "
-                           "(their projections span more than 2^49 noise units)", beta);
+        return gcent__seterr(e, GCENT_ERANGE,
+                             "beta = %g is too small for the spread of the rows (their "
+                             "projections span more than 2^49 noise units)", beta);
     return GCENT_OK;
 }
 
@@ -293,39 +292,32 @@ static int dir_chunk(void *arg, size_t chunk, size_t worker)
     return GCENT_OK;
 }
 
-static int directions(gcent__sliced *P, uint64_t seed)
+static int directions(gcent__sliced *P, gcent__pool *pool)
 {
     dir_job J;
     J.P = P;
-    J.seed = seed;
+    J.seed = P->o.seed;
     J.lwork = gcent__orthonormalize_work(P->d, P->q);
     if (J.lwork == 0)
         return GCENT_ELINALG;
     size_t nchunks = (P->slices + SL_DIR_CHUNK - 1) / SL_DIR_CHUNK;
-    size_t nw = P->nworkers < nchunks ? P->nworkers : nchunks;
-    J.ws = gcent__malloc(nw * (P->q + J.lwork) * sizeof(double));
+    J.ws = gcent__malloc(P->nworkers * (P->q + J.lwork) * sizeof(double));
     if (J.ws == NULL)
         return GCENT_ENOMEM;
-    int st = gcent__parallel(NULL, nchunks, nw, dir_chunk, &J);
+    int st = gcent__pool_run(pool, NULL, nchunks, dir_chunk, &J);
     gcent__free(J.ws);
     return st;
 }
 
-int gcent__sliced_create(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int *labels,
-                         double beta, size_t q, size_t slices, gcent__sliced **out)
+int gcent__sliced_create(const gcent__opts *o, gcent__pool *pool, size_t m, size_t k, size_t d,
+                         const int *labels, double beta, size_t q, size_t slices,
+                         gcent__err *e, gcent__sliced **out)
 {
-    if (ctx == NULL)
-        return GCENT_EINVAL;
-    if (out == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "sliced MI: out is NULL");
-    size_t n = 0;
-    int st = check_shape(ctx, m, k, d, beta, q, slices, &n);
-    if (st != GCENT_OK)
-        return st;
+    const size_t n = m * k; /* checked by gcent__sliced_check_shape */
     gcent__sliced *P = gcent__calloc(1, sizeof *P);
     if (P == NULL)
-        return gcent__fail(ctx, GCENT_ENOMEM, "sliced MI: out of memory");
-    P->ctx = ctx;
+        return gcent__seterr(e, GCENT_ENOMEM, "out of memory");
+    P->o = *o;
     P->m = m;
     P->k = k;
     P->d = d;
@@ -334,25 +326,22 @@ int gcent__sliced_create(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int
     P->slices = slices;
     P->beta = beta;
     gcent__sl_rule_init(&P->rule);
-    P->nworkers = gcent__nthreads(ctx);
-    if (P->nworkers > slices)
-        P->nworkers = slices;
+    P->nworkers = gcent__pool_size(pool);
     size_t block = SL_BLOCK_DOUBLES / (q * n);
     if (block < P->nworkers)
         block = P->nworkers;
     P->block = block < slices ? block : slices;
 
-    /* slices * q * d and block * q * n doubles: the caps above keep both
-     * products far from overflow only for n, d < 2^31; check anyway */
+    /* slices * q * d and block * q * n doubles */
     int ovf = 0;
     size_t ndir = gcent__mul(gcent__mul(slices * q, d, &ovf), sizeof(double), &ovf);
     size_t nproj = gcent__mul(gcent__mul(P->block * q, n, &ovf), sizeof(double), &ovf);
     if (ovf) {
         gcent__sliced_free(P);
-        return gcent__fail(ctx, GCENT_ERANGE, "sliced MI: %zu slices of width %zu are too many",
-                           slices, d);
+        return gcent__seterr(e, GCENT_ERANGE, "%zu slices of width %zu are too many", slices,
+                             d);
     }
-    st = layout_init(P, labels);
+    int st = layout_init(P, labels);
     if (st == GCENT_OK) {
         P->dirs = gcent__malloc(ndir);
         P->proj = gcent__malloc(nproj);
@@ -365,17 +354,19 @@ int gcent__sliced_create(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int
     for (size_t w = 0; st == GCENT_OK && w < P->nworkers; ++w)
         st = work_init(&P->work[w], P);
     if (st == GCENT_OK)
-        st = directions(P, ctx->seed);
+        st = directions(P, pool);
     if (st != GCENT_OK) {
         gcent__sliced_free(P);
         if (st == GCENT_ENOMEM)
-            return gcent__fail(ctx, st, "sliced MI: out of memory (m k = %zu rows, d = %zu, "
-                                        "%zu slices)", n, d, slices);
-        return gcent__fail(ctx, st, "sliced MI: the QR factorisation of a slice failed");
+            return gcent__seterr(e, st, "out of memory (m k = %zu rows, d = %zu, %zu slices)",
+                                 n, d, slices);
+        return gcent__seterr(e, st, "the QR factorisation of a slice direction failed");
     }
     *out = P;
     return GCENT_OK;
 }
+
+uint64_t gcent__sliced_units(const gcent__sliced *S) { return S->slices; }
 
 /* ---- one slice ------------------------------------------------------------------------ */
 
@@ -532,34 +523,32 @@ static void mean_se(const double *x, size_t n, double *mean, double *se)
 }
 
 /* Execution on samples already checked. */
-static int execute(gcent__sliced *P, const double *s, size_t lds, gcent_sliced_mi *out)
+static int execute(gcent__sliced *P, gcent__pool *pool, const double *s, size_t lds,
+                   gcent__progress *p, gcent__err *e, gcent_sliced_mi *out)
 {
-    gcent_ctx *ctx = P->ctx;
     int st = GCENT_OK;
-    gcent__progress prog;
-    gcent__progress_init(&prog, ctx, P->slices);
     const size_t q = P->q;
     for (size_t b0 = 0; b0 < P->slices && st == GCENT_OK; b0 += P->block) {
         size_t nb = P->slices - b0 < P->block ? P->slices - b0 : P->block;
         st = gcent__gemm_abt(nb * q, P->n, P->d, P->dirs + b0 * q * P->d, P->d, s, lds,
                              P->proj, P->n);
         if (st != GCENT_OK) {
-            st = gcent__fail(ctx, st, "sliced MI: sizes out of the BLAS range");
+            st = gcent__seterr(e, st, "sizes out of the BLAS range");
             break;
         }
         slice_job J = {P, b0};
-        size_t nw = P->nworkers < nb ? P->nworkers : nb;
-        st = gcent__parallel(&prog, nb, nw, slice_chunk, &J);
+        st = gcent__pool_run(pool, p, nb, slice_chunk, &J);
     }
     if (st == GCENT_OK)
-        st = gcent__progress_finish(&prog);
+        st = gcent__progress_finish(p);
     if (st != GCENT_OK)
         return st;
     double mx, sx, my, sy;
     mean_se(P->ix, P->slices, &mx, &sx);
     mean_se(P->iy, P->slices, &my, &sy);
-    out->ixt.value = gcent__to_base(ctx, mx);
-    out->ixt.se = gcent__to_base(ctx, sx);
+    const double lb = P->o.log_base;
+    out->ixt.value = gcent__to_base(lb, mx);
+    out->ixt.se = gcent__to_base(lb, sx);
     if (!P->with_y) {
         out->iyt.value = NAN;
         out->iyt.se = NAN;
@@ -567,23 +556,21 @@ static int execute(gcent__sliced *P, const double *s, size_t lds, gcent_sliced_m
         out->iyt.value = 0.0;
         out->iyt.se = 0.0;
     } else {
-        out->iyt.value = gcent__to_base(ctx, my);
-        out->iyt.se = gcent__to_base(ctx, sy);
+        out->iyt.value = gcent__to_base(lb, my);
+        out->iyt.se = gcent__to_base(lb, sy);
     }
     return GCENT_OK;
 }
 
-int gcent__sliced_execute(gcent__sliced *P, const double *s, size_t lds, gcent_sliced_mi *out)
+int gcent__sliced_execute(gcent__sliced *S, gcent__pool *pool, const double *s, size_t lds,
+                          gcent__progress *p, gcent__err *e, gcent_sliced_mi *out)
 {
-    if (P == NULL)
-        return GCENT_EINVAL;
-    gcent__clear(P->ctx);
     if (out == NULL)
-        return gcent__fail(P->ctx, GCENT_EINVAL, "sliced MI: out is NULL");
-    int st = check_samples(P->ctx, s, P->n, P->d, lds, P->beta);
+        return gcent__seterr(e, GCENT_EINVAL, "the output pointer is NULL");
+    int st = check_samples(e, s, S->n, S->d, lds, S->beta);
     if (st != GCENT_OK)
         return st;
-    return execute(P, s, lds, out);
+    return execute(S, pool, s, lds, p, e, out);
 }
 
 /* ---- public ------------------------------------------------------------------------------ */
@@ -594,20 +581,28 @@ int gcent_sliced_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, s
 {
     if (ctx == NULL)
         return GCENT_EINVAL;
-    gcent__clear(ctx);
+    gcent__begin(ctx, "gcent_sliced_mi_layer");
+    gcent__err *e = &ctx->err;
     if (out == NULL)
-        return gcent__fail(ctx, GCENT_EINVAL, "sliced MI: out is NULL");
+        return gcent__seterr(e, GCENT_EINVAL, "out is NULL");
     size_t n = 0;
-    int st = check_shape(ctx, m, k, d, beta, q, slices, &n);
+    int st = gcent__sliced_check_shape(e, m, k, d, beta, q, slices, &n);
     if (st == GCENT_OK) /* before anything is allocated */
-        st = check_samples(ctx, s, n, d, lds, beta);
+        st = check_samples(e, s, n, d, lds, beta);
     if (st != GCENT_OK)
         return st;
-    gcent__sliced *P = NULL;
-    st = gcent__sliced_create(ctx, m, k, d, labels, beta, q, slices, &P);
-    if (st != GCENT_OK)
-        return st;
-    st = execute(P, s, lds, out);
-    gcent__sliced_free(P);
+    size_t nw = gcent__nthreads(ctx->o.threads);
+    gcent__pool *pool = NULL;
+    if (gcent__pool_create(&pool, nw < slices ? nw : slices) != GCENT_OK)
+        return gcent__seterr(e, GCENT_ENOMEM, "out of memory for a thread pool");
+    gcent__sliced *S = NULL;
+    st = gcent__sliced_create(&ctx->o, pool, m, k, d, labels, beta, q, slices, e, &S);
+    if (st == GCENT_OK) {
+        gcent__progress p;
+        gcent__progress_init(&p, ctx->progress, ctx->progress_user, e, gcent__sliced_units(S));
+        st = execute(S, pool, s, lds, &p, e, out);
+    }
+    gcent__sliced_free(S);
+    gcent__pool_free(pool);
     return st;
 }

@@ -1,5 +1,5 @@
 /* Private interface of the sliced information plane (src/sliced.c,
- * src/sliced_lattice.c) and of the linear algebra it needs from src/linalg.c.
+ * src/sliced_lattice.c) and of the linear algebra it needs (src/linalg.c).
  * Never installed. */
 #ifndef GCENT_SLICED_PRIV_H
 #define GCENT_SLICED_PRIV_H
@@ -7,7 +7,10 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "internal.h"
+#include "common.h"
+#include "ctx.h"
+#include "err.h"
+#include "threads.h"
 
 /* ---- the lattice rule (src/sliced_lattice.c) --------------------------------- */
 
@@ -102,25 +105,37 @@ GCENT__HIDDEN double gcent__sl_plane_sum(const gcent__sl_rule *R, gcent__sl_line
  * in column order (column j = variates j d .. j d + d - 1). */
 #define GCENT__STREAM_SLICED 2u
 
-/* A sliced-MI computation prepared for one shape: the label layout, the
- * directions of every slice (drawn with the context's seed at creation),
- * the projection block, per-worker scratch, all allocated once. Execute
- * allocates nothing; its result is bit-identical to gcent_sliced_mi_layer
- * with the same context options. */
+/* A sliced-MI computation prepared for one shape: the options (copied), the
+ * label layout, the directions of every slice, the projection block and the
+ * scratch of every worker, all allocated at creation. Execution allocates
+ * nothing and starts no thread; its result is bit-identical to
+ * gcent_sliced_mi_layer with the same options. (The plan wrapper: a plan
+ * kind holding one of these, its pool passed to both calls, its gcent__err
+ * and progress to the execution.) */
 typedef struct gcent__sliced gcent__sliced;
 
-/* Checks the shape (as gcent_sliced_mi_layer does, but without samples) and
- * prepares. The seed and the thread count are read from ctx now; ctx is
- * kept (error messages, progress, log base are read at execution) and must
- * outlive the object. Returns GCENT_OK, or a status with errmsg set. */
-GCENT__HIDDEN int gcent__sliced_create(gcent_ctx *ctx, size_t m, size_t k, size_t d,
-                                       const int *labels, double beta, size_t q,
-                                       size_t slices, gcent__sliced **out);
-/* Runs on new samples (m*k rows of stride lds, the layout of
- * gcent_mi_layer). Checks the samples; out written only on success. */
-GCENT__HIDDEN int gcent__sliced_execute(gcent__sliced *P, const double *s, size_t lds,
+/* The shape's checks, as gcent_sliced_mi_layer documents them (the samples
+ * aside); *n = m k. Reason in e. */
+GCENT__HIDDEN int gcent__sliced_check_shape(gcent__err *e, size_t m, size_t k, size_t d,
+                                            double beta, size_t q, size_t slices, size_t *n);
+/* Prepares (shape already checked): options copied from o (the seed picks
+ * the slices, the log base converts the results); scratch for the workers of
+ * pool, which also draws the directions and must be the pool of every
+ * execution (or one of at most as many workers). GCENT_OK, GCENT_ENOMEM,
+ * GCENT_ERANGE or GCENT_ELINALG, reason in e. */
+GCENT__HIDDEN int gcent__sliced_create(const gcent__opts *o, gcent__pool *pool, size_t m,
+                                       size_t k, size_t d, const int *labels, double beta,
+                                       size_t q, size_t slices, gcent__err *e,
+                                       gcent__sliced **out);
+/* Runs on new samples: m k rows of stride lds, the layout of gcent_mi_layer.
+ * Checks them (reason in e); progress: the slices, p->total must be
+ * gcent__sliced_units(S) (p may be NULL); out written only on success. */
+GCENT__HIDDEN int gcent__sliced_execute(gcent__sliced *S, gcent__pool *pool, const double *s,
+                                        size_t lds, gcent__progress *p, gcent__err *e,
                                         gcent_sliced_mi *out);
-GCENT__HIDDEN void gcent__sliced_free(gcent__sliced *P);
+/* Progress units of an execution. */
+GCENT__HIDDEN uint64_t gcent__sliced_units(const gcent__sliced *S);
+GCENT__HIDDEN void gcent__sliced_free(gcent__sliced *S); /* NULL ok */
 
 /* ---- linear algebra (src/linalg.c, the only CBLAS/LAPACKE includer) ------------ */
 

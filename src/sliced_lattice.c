@@ -80,6 +80,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include "alloc.h"
 #include "sliced.h"
 
 #if defined(__clang__)

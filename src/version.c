@@ -1,5 +1,5 @@
 /* Run-time version queries. */
-#include "internal.h"
+#include "common.h"
 
 const char *gcent_version_string(void) { return GCENT_VERSION_STRING; }
 

@@ -16,6 +16,7 @@ int main(void)
     srunner_add_suite(sr, suite_fpenv());
     srunner_add_suite(sr, suite_prune());
     srunner_add_suite(sr, suite_npy());
+    srunner_add_suite(sr, suite_engine());
     srunner_add_suite(sr, suite_sliced());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
-#include "internal.h" /* gcent__binned_entropy_masked */
+#include "binned.h" /* gcent__binned_entropy_masked */
 
 #define SENTINEL (-12345.6789)
 #define TOL 1e-14

@@ -29,8 +29,13 @@ static gcent_layer_mi run_mi(gcent_ctx *ctx, const double *s, size_t m, size_t k
     ck_assert_msg(st == GCENT_OK, "gcent_mi_layer(m=%zu, k=%zu, d=%zu) = %d: %s", m, k, d, st,
                   gcent_ctx_errmsg(ctx));
     ck_assert_str_eq(gcent_ctx_errmsg(ctx), "");
-    ck_assert(isfinite(r.ht.value) && isfinite(r.ixt.value) && isfinite(r.iyt.value));
-    ck_assert(r.ht.se >= 0.0 && r.ixt.se >= 0.0 && r.iyt.se >= 0.0);
+    ck_assert(isfinite(r.ht.value) && isfinite(r.ixt.value));
+    ck_assert(r.ht.se >= 0.0 && r.ixt.se >= 0.0);
+    if (labels != NULL) {
+        ck_assert(isfinite(r.iyt.value) && r.iyt.se >= 0.0);
+    } else { /* not computed: NaN, never a value that looks like a result */
+        ck_assert(isnan(r.iyt.value) && isnan(r.iyt.se));
+    }
     return r;
 }
 
@@ -854,7 +859,7 @@ START_TEST(test_auto_choice)
 }
 END_TEST
 
-/* Labels. (a) NULL: iyt is {0, 0} and ht, ixt are those of the labelled
+/* Labels. (a) NULL: iyt is {NaN, NaN} (not computed) and ht, ixt are those of the labelled
  * call (MC and quadrature) up to rounding, 1e-12 (grouping the rows by class
  * may change the order of sums; the quadrature error bounds differ in the
  * last bits). (b) One class (any value): I(Y;T) = 0
@@ -881,7 +886,7 @@ START_TEST(test_labels)
         gcent_ctx *ctx = gt_ctx(meth, 8, 3);
         gcent_layer_mi a = run_mi(ctx, s, M, K, 1, 1, ya, 0.15);
         gcent_layer_mi n = run_mi(ctx, s, M, K, 1, 1, NULL, 0.15);
-        ck_assert(n.iyt.value == 0.0 && n.iyt.se == 0.0);
+        ck_assert(isnan(n.iyt.value) && isnan(n.iyt.se));
         /* unchanged up to rounding: the labels may reorder the centres */
         ck_assert_double_eq_tol(n.ht.value, a.ht.value, 1e-12);
         ck_assert_double_eq_tol(n.ht.se, a.ht.se, 1e-12);
@@ -1316,33 +1321,50 @@ START_TEST(test_progress_cancel)
 END_TEST
 
 /* Quadrature path: the conditional mixtures report progress as they are
- * integrated (review finding: each counted as one unit and could not be
- * cancelled for seconds at large k). With m = 2 inputs of k = 300 rows, the
- * engine splits every mixture of 300 rows or more into the same number of
- * units, so the whole call has 3 times the units of h(T) alone, and the
- * callback runs more often than the old one-report-per-input scheme allowed
- * (units of h(T) + m + 1), i.e. also inside the conditional terms. */
+ * integrated, and can be cancelled there (review finding: each used to count
+ * as one unit and could not be cancelled for seconds at large k). With m = 2
+ * inputs of k = 3000 rows (conditionals large enough to be integrated one at
+ * a time on all workers), one thread: the callback runs inside the
+ * conditional terms -- between the end of h(T) and the end of the call --
+ * more than 2 times per conditional, and a cancellation asked there stops
+ * the call with GCENT_ECANCELED. */
+typedef struct {
+    int calls, cancel_after;
+    uint64_t total;
+} cond_prog;
+
+static int on_cond_prog(void *user, uint64_t done, uint64_t total)
+{
+    cond_prog *c = user;
+    (void)done;
+    c->total = total;
+    return ++c->calls == c->cancel_after;
+}
+
 START_TEST(test_progress_quadrature_conditionals)
 {
-    enum { M = 2, K = 300 };
-    double s[M * K];
+    enum { M = 2, K = 3000 };
+    static double s[M * K];
     gcent_rng_normals(9u, 2u, 0u, M * K, s);
     gcent_ctx *ctx = gt_ctx(GCENT_METHOD_QUADRATURE, 1, 1);
-    /* one thread: the calling thread runs (and reports) every chunk, so the
-     * count of callbacks does not depend on how the OS schedules workers */
     ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 1), GCENT_OK);
-    gt_prog p;
-    gt_prog_init(&p, 0);
-    ck_assert_int_eq(gcent_ctx_set_progress(ctx, gt_on_progress, &p), GCENT_OK);
+    cond_prog h = {0, 0, 0}, c = {0, 0, 0};
+    ck_assert_int_eq(gcent_ctx_set_progress(ctx, on_cond_prog, &h), GCENT_OK);
     gcent_layer_mi full;
+    /* m = 1: h(T) alone (its conditional is h(T) itself) */
     ck_assert_int_eq(gcent_mi_layer(ctx, s, 1, M * K, 1, 1, NULL, 0.3, &full), GCENT_OK);
-    uint64_t units_h = p.last_total; /* m = 1: only h(T) is integrated */
-    gt_prog_init(&p, 0);
+    ck_assert_int_eq(gcent_ctx_set_progress(ctx, on_cond_prog, &c), GCENT_OK);
     gcent_layer_mi r;
     ck_assert_int_eq(gcent_mi_layer(ctx, s, M, K, 1, 1, NULL, 0.3, &r), GCENT_OK);
-    ck_assert_msg(p.last_total == 3 * units_h, "total %llu, h(T) alone %llu",
-                  (unsigned long long)p.last_total, (unsigned long long)units_h);
-    ck_assert_msg(p.calls > (int)units_h + M + 1, "%d callbacks", p.calls);
+    ck_assert_msg(c.calls > h.calls + 2 * M, "%d callbacks, h(T) alone %d", c.calls, h.calls);
+    /* cancel inside the conditionals: after h(T)'s reports and a few more */
+    cond_prog x = {0, h.calls + 3, 0};
+    ck_assert_int_eq(gcent_ctx_set_progress(ctx, on_cond_prog, &x), GCENT_OK);
+    gcent_layer_mi untouched = {{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}};
+    ck_assert_int_eq(gcent_mi_layer(ctx, s, M, K, 1, 1, NULL, 0.3, &untouched),
+                     GCENT_ECANCELED);
+    ck_assert_int_eq(x.calls, h.calls + 3);
+    ck_assert(untouched.ht.value == 1.0 && untouched.iyt.se == 6.0);
     gcent_ctx_free(ctx);
 }
 END_TEST

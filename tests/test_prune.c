@@ -5,7 +5,7 @@
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "internals.h"
 #include "tests.h"
 
 /* Data sets: centres in [-1,1]^d (uniform), or `clusters` Gaussian clusters
@@ -74,7 +74,7 @@ static void fixture_init(fixture *f, size_t n, size_t d, int clusters, double sp
     f->d = d;
     f->s = make_data(n, d, clusters, spread, seed);
     gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 1, 0);
-    ck_assert_int_eq(gcent__mix_init(ctx, &f->m, f->s, n, d, d, NULL, 0.1), GCENT_OK);
+    ck_assert_int_eq(gt_mix_init(&f->m, f->s, n, d, d, NULL, 0.1), GCENT_OK);
     gcent_ctx_free(ctx);
     f->nseg = nseg;
     f->segf = malloc((nseg + 1) * sizeof(size_t));
@@ -122,7 +122,7 @@ START_TEST(test_pack_dense_vs_reference)
         fixture f;
         fixture_init(&f, 203, dims[t], t % 2 ? 4 : 0, 0.2, 11 + t, 3, 4);
         gcent__pack P;
-        ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
+        ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
         uint64_t st = 5 + t;
         double q[16];
         for (size_t i = 0; i < f.n; i += 7) {
@@ -138,7 +138,7 @@ START_TEST(test_pack_dense_vs_reference)
                               "d %zu row %zu slot %d: %.17g vs %.17Lg", dims[t], i, c, S[c],
                               R[c]);
         }
-        gcent__pack_free(&P);
+        gt_pack_free(&P);
         fixture_free(&f);
     }
 }
@@ -156,7 +156,7 @@ START_TEST(test_pack_isa_identical)
             fixture f;
             fixture_init(&f, 500, dims[t], 6, 0.05, 21 + t, 2, 3);
             gcent__pack P;
-            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
+            ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
                                               pruned ? 1e-12 : 0.0, 1),
                              GCENT_OK);
             uint64_t st = 9;
@@ -178,18 +178,18 @@ START_TEST(test_pack_isa_identical)
                                   dims[t], i);
                 }
             }
-            gcent__pack_free(&P);
+            gt_pack_free(&P);
             fixture_free(&f);
         }
     /* an instruction set beyond the CPU's is refused */
     fixture f;
     fixture_init(&f, 20, 2, 0, 0.0, 1, 1, 1);
     gcent__pack P;
-    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 0.0, 0), GCENT_OK);
+    ck_assert_int_eq(gt_pack_init(&P, &f.m, NULL, 0, NULL, 0.0, 0), GCENT_OK);
     double q[2] = {0, 0}, S[3];
     gcent__query Q = {q, 0.5, 0.0, SIZE_MAX, -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
     ck_assert(isnan(gcent__pack_sums_isa(3, &P, &Q, S)));
-    gcent__pack_free(&P);
+    gt_pack_free(&P);
     fixture_free(&f);
 }
 END_TEST
@@ -216,7 +216,7 @@ START_TEST(test_pack_batch_identical)
             fixture_init(&f, n, d, sets[t].clusters, sets[t].spread, 300 + t, sets[t].nseg, 3);
             gcent__pack P;
             ck_assert_int_eq(
-                gcent__pack_init(&P, &f.m, mode == 2 ? NULL : f.segf, mode == 2 ? 0 : f.nseg,
+                gt_pack_init(&P, &f.m, mode == 2 ? NULL : f.segf, mode == 2 ? 0 : f.nseg,
                                  mode == 2 ? NULL : f.grp, mode ? 1e-12 : 0.0, 1),
                 GCENT_OK);
             if (mode == 2 && sets[t].spread == 0.0 && sets[t].clusters > 0)
@@ -281,7 +281,7 @@ START_TEST(test_pack_batch_identical)
             free(S);
             free(E);
             gcent__pk_work_free(&W);
-            gcent__pack_free(&P);
+            gt_pack_free(&P);
             fixture_free(&f);
         }
 }
@@ -303,10 +303,10 @@ START_TEST(test_prune_bound)
         fixture_init(&f, sets[t].n, sets[t].d, sets[t].clusters, sets[t].spread, 100 + t, 2,
                      4);
         gcent__pack D;
-        ck_assert_int_eq(gcent__pack_init(&D, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
+        ck_assert_int_eq(gt_pack_init(&D, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
         for (size_t u = 0; u < sizeof tols / sizeof tols[0]; ++u) {
             gcent__pack P;
-            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp, tols[u], 1),
+            ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp, tols[u], 1),
                              GCENT_OK);
             uint64_t st = 77;
             double q[16], worst = 0.0;
@@ -349,9 +349,9 @@ START_TEST(test_prune_bound)
                 ck_assert_msg(blocks_p * 2 < blocks_d,
                               "set %zu tol %g: %zu of %zu blocks evaluated", t, tols[u],
                               blocks_p, blocks_d);
-            gcent__pack_free(&P);
+            gt_pack_free(&P);
         }
-        gcent__pack_free(&D);
+        gt_pack_free(&D);
         fixture_free(&f);
     }
 }
@@ -365,14 +365,14 @@ START_TEST(test_prune_auto_choice)
     fixture f;
     fixture_init(&f, 4096, 2, 1, 0.3, 5, 1, 1);
     gcent__pack P;
-    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_int_eq(gt_pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
     ck_assert_ptr_null(P.node);
-    gcent__pack_free(&P);
+    gt_pack_free(&P);
     fixture_free(&f);
     fixture_init(&f, 4000, 10, 20, 0.01, 6, 1, 1);
-    ck_assert_int_eq(gcent__pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_int_eq(gt_pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
     ck_assert_ptr_nonnull(P.node);
-    gcent__pack_free(&P);
+    gt_pack_free(&P);
     fixture_free(&f);
 }
 END_TEST
@@ -401,12 +401,12 @@ START_TEST(test_prune_duplicates_merged)
         w[i] /= tot.s + tot.c;
     gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 3, 5);
     gcent__mix m;
-    ck_assert_int_eq(gcent__mix_init(ctx, &m, s, n, d, d, NULL, 0.1), GCENT_OK);
+    ck_assert_int_eq(gt_mix_init(&m, s, n, d, d, NULL, 0.1), GCENT_OK);
     gcent__pack P;
-    ck_assert_int_eq(gcent__pack_init(&P, &m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
+    ck_assert_int_eq(gt_pack_init(&P, &m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
     ck_assert_uint_eq(P.n, distinct);
     ck_assert_ptr_nonnull(P.self_lw);
-    gcent__pack_free(&P);
+    gt_pack_free(&P);
     gcent__mix_free(&m);
     for (int weighted = 0; weighted < 2; ++weighted) {
         const double *wp = weighted ? w : NULL;
@@ -637,7 +637,7 @@ START_TEST(test_kd_order_reference)
         for (int pruned = 0; pruned < 2; ++pruned) {
             gcent__pack P;
             /* several segments: no merging, so every centre has its own slot */
-            ck_assert_int_eq(gcent__pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
+            ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
                                               pruned ? 1e-12 : 0.0, 1),
                              GCENT_OK);
             for (size_t s = 0; s < f.nseg; ++s)
@@ -662,7 +662,7 @@ START_TEST(test_kd_order_reference)
                                   "case %zu node %zu coordinate %zu", c, v, k);
                 }
             ck_assert(pruned == 0 || P.nnode > 0);
-            gcent__pack_free(&P);
+            gt_pack_free(&P);
         }
         free(idx);
         fixture_free(&f);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
-#include "sliced.h" /* the lattice rule and the prepared computation */
+#include "sliced.h" /* the lattice rule, the prepared computation; ctx.h, threads.h */
 
 #define PI 3.14159265358979323846
 #define TWO_ERR (2.0 * GCENT_SLICED_QUAD_ERR) /* the bound on one slice's MI */
@@ -684,17 +684,35 @@ START_TEST(test_prepared)
     for (int i = 0; i < M; ++i)
         y[i] = i % 4;
     gcent_ctx *ctx = sl_ctx(12, 0);
+    gcent__pool *pool = NULL;
+    ck_assert_int_eq(gcent__pool_create(&pool, 2), GCENT_OK);
+    gcent__err e;
+    gcent__err_begin(&e, "test");
     for (size_t q = 1; q <= 2; ++q) {
         gcent__sliced *P = NULL;
-        ck_assert_int_eq(gcent__sliced_create(ctx, M, K, D, y, 0.1, q, 25, &P), GCENT_OK);
+        ck_assert_int_eq(gcent__sliced_create(&ctx->o, pool, M, K, D, y, 0.1, q, 25, &e, &P),
+                         GCENT_OK);
         gcent_sliced_mi a, b;
-        ck_assert_int_eq(gcent__sliced_execute(P, s1, D, &a), GCENT_OK);
-        ck_assert_int_eq(gcent__sliced_execute(P, s2, D, &b), GCENT_OK);
+        gt_prog pr;
+        gt_prog_init(&pr, 0);
+        gcent__progress p;
+        gcent__progress_init(&p, gt_on_progress, &pr, &e, gcent__sliced_units(P));
+        ck_assert_int_eq(gcent__sliced_execute(P, pool, s1, D, &p, &e, &a), GCENT_OK);
+        ck_assert(pr.finals == 1 && pr.first_total == 25);
+        ck_assert_int_eq(gcent__sliced_execute(P, pool, s2, D, NULL, &e, &b), GCENT_OK);
+        /* bad samples: a status, a reason in the sink, nothing written */
+        gcent_sliced_mi c;
+        memset(&c, 0x77, sizeof c);
+        gcent_sliced_mi c0 = c;
+        ck_assert_int_eq(gcent__sliced_execute(P, pool, NULL, D, NULL, &e, &c), GCENT_EINVAL);
+        ck_assert(e.msg[0] != '\0' && memcmp(&c, &c0, sizeof c) == 0);
+        gcent__err_begin(&e, "test");
         gcent__sliced_free(P);
         gcent_sliced_mi ra = run_sl(ctx, s1, M, K, D, D, y, 0.1, q, 25);
         gcent_sliced_mi rb = run_sl(ctx, s2, M, K, D, D, y, 0.1, q, 25);
         ck_assert(memcmp(&a, &ra, sizeof a) == 0 && memcmp(&b, &rb, sizeof b) == 0);
     }
+    gcent__pool_free(pool);
     gcent_ctx_free(ctx);
     free(s1);
     free(s2);

@@ -36,6 +36,7 @@ static double documented_default(gcent_opt o)
     case GCENT_OPT_QUAD_TOL: return 1e-11;
     case GCENT_OPT_PRUNE: return (double)GCENT_PRUNE_ON;
     case GCENT_OPT_PRUNE_TOL: return 1e-12;
+    case GCENT_INFO_LAST_METHOD: return 0.0; /* read-only, not in all_opts */
     }
     return NAN;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
-#include "internal.h" /* gcent__parallel */
+#include "threads.h" /* gcent__parallel */
 #include <stdatomic.h>
 
 static gcent_ctx *mkctx(int method, double draws, double seed, double threads)

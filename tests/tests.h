@@ -24,6 +24,7 @@ Suite *suite_mi(void);          /* tests/test_mi.c: mutual information of noisy 
 Suite *suite_fpenv(void);      /* tests/test_fpenv.c: caller FP environment, extreme inputs */
 Suite *suite_prune(void);       /* tests/test_prune.c: packed kernel, pruning bound */
 Suite *suite_npy(void);         /* tests/test_npy.c: the .npy reader of the examples */
+Suite *suite_engine(void);      /* tests/test_engine.c: values kept through the redesign */
 Suite *suite_sliced(void);      /* tests/test_sliced.c: the sliced information plane */
 
 /* Shared helpers (tests/util.c). */

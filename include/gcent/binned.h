@@ -115,6 +115,22 @@ GCENT_API int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t 
 GCENT_API int gcent_bin_fixed_range(double lo, double hi, size_t nbins, double *width,
                                     double *origin);
 
+/**
+ * @brief gcent_bin_fixed_range() with the reason of a failure left in
+ *        gcent_ctx_errmsg(ctx).
+ * @param ctx        Context for the error message (options not used).
+ * @param lo         Lower end of the range, finite.
+ * @param hi         Upper end, finite, > lo.
+ * @param nbins      Number of bins, >= 1.
+ * @param[out] width  (hi - lo) / nbins.
+ * @param[out] origin lo.
+ * @return As gcent_bin_fixed_range(); ::GCENT_EINVAL also for ctx NULL.
+ *
+ * Thread-safety: one context per thread.
+ */
+GCENT_API int gcent_bin_fixed_range_ctx(gcent_ctx *ctx, double lo, double hi, size_t nbins,
+                                        double *width, double *origin);
+
 #ifdef __cplusplus
 }
 #endif

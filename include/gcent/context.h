@@ -65,7 +65,15 @@ typedef enum gcent_opt {
      *  Monte Carlo term log R (and so to every result of gcent_entropy(),
      *  gcent_entropy_bounds() and gcent_mi_layer()): a value in
      *  [1e-300, 1e-2]; 0 selects the default 1e-12. */
-    GCENT_OPT_PRUNE_TOL = 101
+    GCENT_OPT_PRUNE_TOL = 101,
+    /** Read-only (gcent_ctx_get(), gcent_plan_get()): the method the last
+     *  successful estimate of this context (or plan) used,
+     *  ::GCENT_METHOD_MC or ::GCENT_METHOD_QUADRATURE; 0 before any. It
+     *  tells what the se fields mean: a Monte Carlo standard error, or a
+     *  bound on the quadrature error. gcent_ctx_set() refuses it with
+     *  ::GCENT_EINVAL. Calls that mix methods (none today) would report the
+     *  method of h(T). */
+    GCENT_INFO_LAST_METHOD = 200
 } gcent_opt;
 
 /** Values of ::GCENT_OPT_METHOD. */

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gcent.h"
-#include "internal.h"
+#include "alloc.h"
+#include "binned.h"
 
 /* A scenario: run the call on ctx, writing its outputs into out (nbytes). */
 typedef int (*call_fn)(gcent_ctx *ctx, void *out);

@@ -1,0 +1,31 @@
+/* Shared by every file of src/: the public header, the attributes for hidden
+ * internals and printf-like formats, and the few mathematical constants that
+ * strict C11 lacks. Nothing here depends on another module. */
+#ifndef GCENT_COMMON_H
+#define GCENT_COMMON_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "gcent.h"
+
+#if defined(__GNUC__)
+#  define GCENT__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#  define GCENT__HIDDEN __attribute__((visibility("hidden")))
+#else
+#  define GCENT__PRINTF(a, b)
+#  define GCENT__HIDDEN
+#endif
+
+#define GCENT__E 2.718281828459045235360287471352662498
+#define GCENT__PI 3.141592653589793238462643383279502884
+#define GCENT__LN2PI 1.837877066409345483560659472811235279 /* ln(2 pi) */
+
+/* h(N(0, I_d)) in nats: (d/2) ln(2 pi e), the entropy of one unit-noise
+ * component (every mixture is handled in units of the noise). */
+static inline double gcent__unit_noise_entropy(size_t d)
+{
+    return 0.5 * (double)d * (GCENT__LN2PI + 1.0);
+}
+
+#endif /* GCENT_COMMON_H */
