@@ -92,6 +92,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <cblas.h> /* the projection share of the sliced workload */
 #include <gcent.h>
 #include "../support/szt12.h"
 #include "../support/mlp.h"
