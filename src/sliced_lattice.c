@@ -109,63 +109,26 @@ void gcent__sl_rule_init(gcent__sl_rule *R)
     }
 }
 
-/* exp(x) by its Taylor polynomial of degree 19, 12 or 8, Horner, written
- * out (a loop over the coefficients keeps GCC from vectorising the caller). */
-#define HORNER(k) p = p * x + 1.0 / (k)
-static inline double exp_taylor19(double x)
-{
-    double p = 1.0 / 121645100408832000.0;            /* 1 / 19! */
-    HORNER(6402373705728000.0);                        /* 18! */
-    HORNER(355687428096000.0);
-    HORNER(20922789888000.0);
-    HORNER(1307674368000.0);
-    HORNER(87178291200.0);
-    HORNER(6227020800.0);
-    HORNER(479001600.0);
-    HORNER(39916800.0);
-    HORNER(3628800.0);
-    HORNER(362880.0);
-    HORNER(40320.0);
-    HORNER(5040.0);
-    HORNER(720.0);
-    HORNER(120.0);
-    HORNER(24.0);
-    HORNER(6.0);
-    HORNER(2.0);
-    HORNER(1.0);
-    return p * x + 1.0;
-}
+/* 1 / k!, k = 0 .. 19 (exactly representable factorials, rounded inverses) */
+static const double INVFACT[20] = {
+    1.0, 1.0, 1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0,
+    1.0 / 40320.0, 1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0, 1.0 / 479001600.0,
+    1.0 / 6227020800.0, 1.0 / 87178291200.0, 1.0 / 1307674368000.0,
+    1.0 / 20922789888000.0, 1.0 / 355687428096000.0, 1.0 / 6402373705728000.0,
+    1.0 / 121645100408832000.0};
 
-static inline double exp_taylor12(double x)
+/* exp(x) by its Taylor polynomial of degree deg (a constant at every call),
+ * Horner. The loop must be unrolled for the caller's loop to vectorise. */
+static inline double exp_taylor(double x, int deg)
 {
-    double p = 1.0 / 479001600.0;                      /* 1 / 12! */
-    HORNER(39916800.0);
-    HORNER(3628800.0);
-    HORNER(362880.0);
-    HORNER(40320.0);
-    HORNER(5040.0);
-    HORNER(720.0);
-    HORNER(120.0);
-    HORNER(24.0);
-    HORNER(6.0);
-    HORNER(2.0);
-    HORNER(1.0);
-    return p * x + 1.0;
+    double p = INVFACT[deg];
+#if defined(__GNUC__)
+#  pragma GCC unroll 20
+#endif
+    for (int k = deg - 1; k >= 0; --k)
+        p = p * x + INVFACT[k];
+    return p;
 }
-
-static inline double exp_taylor8(double x)
-{
-    double p = 1.0 / 40320.0;                          /* 1 / 8! */
-    HORNER(5040.0);
-    HORNER(720.0);
-    HORNER(120.0);
-    HORNER(24.0);
-    HORNER(6.0);
-    HORNER(2.0);
-    HORNER(1.0);
-    return p * x + 1.0;
-}
-#undef HORNER
 
 /* |delta| <= 1/8 + 2^-50 (the cell's rounding in a directed mode): the
  * arguments are within 1.0079 (a), 1/4 (z8) and 1/32 (z); the next Taylor
@@ -176,9 +139,9 @@ void gcent__sl_factors(const double *restrict delta, size_t n, double *restrict 
 {
     for (size_t i = 0; i < n; ++i) {
         double d = delta[i];
-        a[i] = exp_taylor19(-0.5 * d * d + (double)LO * GCENT__SL_H * d);
-        z[i] = exp_taylor8(GCENT__SL_H * d);
-        z8[i] = exp_taylor12(8.0 * GCENT__SL_H * d);
+        a[i] = exp_taylor(-0.5 * d * d + (double)LO * GCENT__SL_H * d, 19);
+        z[i] = exp_taylor(GCENT__SL_H * d, 8);
+        z8[i] = exp_taylor(8.0 * GCENT__SL_H * d, 12);
     }
 }
 

@@ -547,6 +547,32 @@ START_TEST(test_rotation_translation)
 }
 END_TEST
 
+/* Rows far apart: every slice separates them completely (q = d), so both
+ * MIs are exactly ln m and H(Y), to rounding; the lattice cells then span
+ * up to 4e12, so the radix sort takes three passes (q = 1) and the 2-D
+ * rows meet gaps of every size. */
+START_TEST(test_far_apart)
+{
+    const double pos[4] = {0.0, 7e4, -3e6, 1e12};
+    const int y[4] = {0, 1, 1, 2};
+    const double hy = -0.5 * log(0.5) - 2.0 * 0.25 * log(0.25);
+    double s1[4], s2[8];
+    for (int i = 0; i < 4; ++i) {
+        s1[i] = pos[i];
+        s2[2 * i] = pos[i];
+        s2[2 * i + 1] = -0.5 * pos[3 - i];
+    }
+    gcent_ctx *ctx = sl_ctx(3, 0);
+    gcent_sliced_mi r = run_sl(ctx, s1, 4, 1, 1, 1, y, 1.0, 1, 3);
+    ck_assert_double_eq_tol(r.ixt.value, log(4.0), 1e-12);
+    ck_assert_double_eq_tol(r.iyt.value, hy, 1e-12);
+    r = run_sl(ctx, s2, 4, 1, 2, 2, y, 1.0, 2, 3);
+    ck_assert_double_eq_tol(r.ixt.value, log(4.0), 1e-12);
+    ck_assert_double_eq_tol(r.iyt.value, hy, 1e-12);
+    gcent_ctx_free(ctx);
+}
+END_TEST
+
 /* SI = 0 when the layer does not depend on X: every input has the same k
  * rows (k = 3), or every row is the same (k = 1): then every slice's
  * mixtures coincide and both MIs are 0 to rounding (1e-12). And k = 1
@@ -882,28 +908,30 @@ Suite *suite_sliced(void)
 {
     Suite *s = suite_create("sliced");
     TCase *lat = gt_tcase(s, "lattice", 120);
-    tcase_add_test(lat, test_lattice_bound);
     tcase_add_test(lat, test_lattice_islands);
+    tcase_add_test(lat, test_far_apart);
     TCase *ex = gt_tcase(s, "exact", 120);
     tcase_add_test(ex, test_q_equals_d);
-    tcase_add_test(ex, test_two_centres);
-    TCase *id = gt_tcase(s, "identities", 120);
-    tcase_add_test(id, test_data_processing_and_bounds);
-    tcase_add_test(id, test_rotation_translation);
-    tcase_add_test(id, test_independent_and_k1);
-    tcase_add_test(id, test_labels_and_base);
+    tcase_add_test(ex, test_independent_and_k1);
+    tcase_add_test(ex, test_labels_and_base);
     TCase *det = gt_tcase(s, "determinism", 120);
     tcase_add_test(det, test_threads_and_seed);
     tcase_add_test(det, test_prepared);
-    /* long by design (see tests/tests.h): 40 calls for the se over seeds,
-     * 2^15 rows for several projection blocks */
-    TCase *lg = gt_tcase(s, "long", 240);
-    tcase_set_tags(lg, "long");
-    tcase_add_test(lg, test_se_over_seeds);
-    tcase_add_test(lg, test_blocks);
     TCase *bad = gt_tcase(s, "errors", 60);
     tcase_add_test(bad, test_bad_inputs);
     tcase_add_test(bad, test_progress_cancel);
     tcase_add_test(bad, test_fp_flags);
+    /* long by design (see tests/tests.h): searches and statistics over many
+     * geometries and slices (the lattice bound, the two-centre law and the
+     * se, data processing, rotations), 2^15 rows for several projection
+     * blocks; they run in make check and make check-asan */
+    TCase *acc = gt_tcase(s, "accuracy", 240);
+    tcase_set_tags(acc, "long");
+    tcase_add_test(acc, test_lattice_bound);
+    tcase_add_test(acc, test_two_centres);
+    tcase_add_test(acc, test_se_over_seeds);
+    tcase_add_test(acc, test_data_processing_and_bounds);
+    tcase_add_test(acc, test_rotation_translation);
+    tcase_add_test(acc, test_blocks);
     return s;
 }
