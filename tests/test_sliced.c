@@ -269,15 +269,17 @@ END_TEST
 
 /* q = d (1 and 2): every slice is an orthogonal map of the layer, so every
  * slice's MI is I, which gcent_mi_layer computes by quadrature (tolerance
- * 1e-13): agreement within the two rules' bounds, and se at rounding level.
+ * 1e-13; 1e-10 under GCENT_TEST_LIGHT): agreement within the two rules'
+ * bounds, and se at rounding level.
  * k = 1 (exact conditional), k = 3, several classes. */
 START_TEST(test_q_equals_d)
 {
     gcent_ctx *ctx = sl_ctx(5, 0);
     gcent_ctx *qc = sl_ctx(0, 0);
     ck_assert_int_eq(gcent_ctx_set(qc, GCENT_OPT_METHOD, GCENT_METHOD_QUADRATURE), GCENT_OK);
-    ck_assert_int_eq(gcent_ctx_set(qc, GCENT_OPT_QUAD_TOL, 1e-13), GCENT_OK);
-    const size_t ms[2] = {30, 12}, ks[2] = {1, 3};
+    /* light: a coarser reference (its bound is in the tolerance anyway) */
+    ck_assert_int_eq(gcent_ctx_set(qc, GCENT_OPT_QUAD_TOL, GT_LIGHT(1e-13, 1e-10)), GCENT_OK);
+    const size_t ms[2] = {GT_LIGHT(30, 8), GT_LIGHT(12, 4)}, ks[2] = {1, 3};
     for (size_t d = 1; d <= 2; ++d)
         for (int c = 0; c < 2; ++c) {
             size_t m = ms[c], k = ks[c];
@@ -648,11 +650,12 @@ END_TEST
  * +inf); another seed gives another value. */
 START_TEST(test_threads_and_seed)
 {
-    enum { M = 96, K = 4, D = 9 };
+    enum { MMAX = 96, K = 4, D = 9 };
+    const size_t M = GT_LIGHT(MMAX, 24);
     double *s = layer_rows(51, M, K, D, 1.0, 0.3);
-    int y[M];
-    for (int i = 0; i < M; ++i)
-        y[i] = i % 3;
+    int y[MMAX];
+    for (size_t i = 0; i < M; ++i)
+        y[i] = (int)(i % 3);
     const double thr[] = {2, 3, 4, 7};
     for (size_t q = 1; q <= 2; ++q) {
         gcent_ctx *ctx = sl_ctx(6, 1);
