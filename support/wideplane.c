@@ -78,6 +78,18 @@ static int parse_arch(const char *v, wp_options *o)
     return o->nhidden > 0 ? 0 : -1;
 }
 
+/* 1 when opt is one of the options that take a value. */
+static int takes_value(const char *opt)
+{
+    static const char *const names[] = {"--data", "--out", "--arch", "--beta", "--lr",
+                                        "--epochs", "--points", "--batch", "--k", "--slices",
+                                        "--slices2", "--draws", "--threads", "--seed"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i)
+        if (strcmp(opt, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 int wp_parse_args(wp_options *o, int argc, char **argv)
 {
     static const int def[] = {64, 128, 64, 32};
@@ -105,6 +117,10 @@ int wp_parse_args(wp_options *o, int argc, char **argv)
         } else if (strcmp(opt, "--quiet") == 0) {
             o->quiet = 1;
             used = 0;
+        } else if (!takes_value(opt)) {
+            fprintf(stderr, "wide_mlp: unknown option %s\n", opt);
+            usage(stderr);
+            return 2;
         } else if (val == NULL) {
             bad = 1;
         } else if (strcmp(opt, "--data") == 0) {
