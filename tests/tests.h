@@ -27,6 +27,7 @@ Suite *suite_npy(void);         /* tests/test_npy.c: the .npy reader of the exam
 Suite *suite_engine(void);      /* tests/test_engine.c: values kept through the redesign */
 Suite *suite_plan(void);        /* tests/test_plan.c: plans == one-shot calls, options, threads */
 Suite *suite_shard(void);       /* tests/test_shard.c: any split merged == one-shot, refusals */
+Suite *suite_sliced(void);      /* tests/test_sliced.c: the sliced information plane */
 
 /* Shared helpers (tests/util.c). */
 
