@@ -28,7 +28,7 @@ static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, dou
                         gcent_plan **out)
 {
     gcent_plan *pl = NULL;
-    int st = gcent__plan_new(ctx, GCENT__PLAN_ENTROPY, n, d, beta, &pl);
+    int st = gcent__plan_new(ctx, GCENT__PLAN_ENTROPY, n, d, beta, 0, &pl);
     if (st != GCENT_OK)
         return st;
     if (w != NULL) {
@@ -175,7 +175,7 @@ static int plan_begin(gcent_plan *plan, const char *where, const void *out)
     gcent__err_begin(&plan->err, where);
     if (plan->kind != GCENT__PLAN_ENTROPY)
         return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by gcent_plan_mi_layer, not gcent_plan_entropy");
+                             "the plan was made by %s, not gcent_plan_entropy", plan->kind == GCENT__PLAN_LAYER ? "gcent_plan_mi_layer" : "gcent_plan_sliced_mi_layer");
     if (out == NULL)
         return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
     return GCENT_OK;

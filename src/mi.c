@@ -87,7 +87,7 @@ static int layer_plan(gcent_ctx *ctx, size_t m, size_t k, size_t n, size_t d,
                       const int *labels, double beta, gcent_plan **out)
 {
     gcent_plan *pl = NULL;
-    int st = gcent__plan_new(ctx, GCENT__PLAN_LAYER, n, d, beta, &pl);
+    int st = gcent__plan_new(ctx, GCENT__PLAN_LAYER, n, d, beta, 0, &pl);
     if (st != GCENT_OK)
         return st;
     pl->m = m;
@@ -401,7 +401,7 @@ static int plan_begin(gcent_plan *plan, const char *where, const void *out)
     gcent__err_begin(&plan->err, where);
     if (plan->kind != GCENT__PLAN_LAYER)
         return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by gcent_plan_entropy, not gcent_plan_mi_layer");
+                             "the plan was made by %s, not gcent_plan_mi_layer", plan->kind == GCENT__PLAN_ENTROPY ? "gcent_plan_entropy" : "gcent_plan_sliced_mi_layer");
     if (out == NULL)
         return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
     return GCENT_OK;

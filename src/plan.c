@@ -7,8 +7,10 @@
 #include "validate.h"
 #include "noise.h"
 #include "plan.h"
+#include "sliced.h"
 
-int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta, gcent_plan **out)
+int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta, size_t nworkers,
+                    gcent_plan **out)
 {
     gcent_plan *pl = gcent__calloc(1, sizeof *pl);
     if (pl == NULL)
@@ -22,10 +24,13 @@ int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta, g
     pl->k = 1;
     pl->d = d;
     pl->beta = beta;
-    size_t nw = gcent__nthreads(pl->o.threads);
-    /* tiny problems stay on the calling thread (the results never depend on it) */
-    if ((double)n * (double)n * (double)d < 65536.0)
-        nw = 1;
+    size_t nw = nworkers;
+    if (nw == 0) {
+        nw = gcent__nthreads(pl->o.threads);
+        /* tiny problems stay on the calling thread (results never depend on it) */
+        if ((double)n * (double)n * (double)d < 65536.0)
+            nw = 1;
+    }
     if (gcent__pool_create(&pl->pool, nw) != GCENT_OK) {
         gcent__free(pl);
         return gcent__fail(ctx, GCENT_ENOMEM, "out of memory for a thread pool");
@@ -83,6 +88,7 @@ void gcent_plan_free(gcent_plan *pl)
 {
     if (pl == NULL)
         return;
+    gcent__sliced_free(pl->sliced);
     gcent__pool_free(pl->pool);
     gcent__free(pl->w);
     gcent__free(pl->labels_copy);

@@ -15,7 +15,9 @@
 #include "quadrature.h"
 #include "threads.h"
 
-enum { GCENT__PLAN_ENTROPY = 1, GCENT__PLAN_LAYER = 2 };
+enum { GCENT__PLAN_ENTROPY = 1, GCENT__PLAN_LAYER = 2, GCENT__PLAN_SLICED = 3 };
+
+struct gcent__sliced; /* src/sliced.h */
 
 struct gcent_plan {
     int kind;
@@ -54,13 +56,16 @@ struct gcent_plan {
     gcent__mix sub;                /* a class mixture, or one input's (large k) */
     gcent__mix *subw;              /* per worker, k centres */
     gcent__xacc *cacc;             /* per worker: value and error sums (2 each) */
+    /* the sliced plane (src/sliced.c) */
+    struct gcent__sliced *sliced;
 };
 
-/* The common part of creating a plan: options, progress, the pool. The
+/* The common part of creating a plan: options, progress, the pool (of
+ * nworkers workers; 0: the context's threads, one for tiny problems). The
  * kind-specific storage is made by the caller; on failure it frees the plan
  * with gcent_plan_free. */
 GCENT__HIDDEN int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta,
-                                  gcent_plan **out);
+                                  size_t nworkers, gcent_plan **out);
 /* Storage of the engines for mixtures of pl->n centres: Monte Carlo (pack
  * in nseg segments, with groups or not) unless the method is quadrature;
  * quadrature when d <= 2 and the method is not Monte Carlo, with room for

@@ -34,6 +34,7 @@
 #include <string.h>
 #include "alloc.h"
 #include "labels.h"
+#include "plan.h"
 #include "sliced.h"
 #include "sum.h"
 #include "validate.h"
@@ -605,4 +606,51 @@ int gcent_sliced_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, s
     gcent__sliced_free(S);
     gcent__pool_free(pool);
     return st;
+}
+
+int gcent_plan_sliced_mi_layer(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int *labels,
+                               double beta, size_t q, size_t slices, gcent_plan **out)
+{
+    if (ctx == NULL)
+        return GCENT_EINVAL;
+    gcent__begin(ctx, "gcent_plan_sliced_mi_layer");
+    if (out == NULL)
+        return gcent__fail(ctx, GCENT_EINVAL, "out is NULL");
+    size_t n = 0;
+    int st = gcent__sliced_check_shape(&ctx->err, m, k, d, beta, q, slices, &n);
+    if (st != GCENT_OK)
+        return st;
+    /* the work is slices, each a whole computation: workers up to the slices */
+    size_t nw = gcent__nthreads(ctx->o.threads);
+    gcent_plan *pl = NULL;
+    st = gcent__plan_new(ctx, GCENT__PLAN_SLICED, n, d, beta, nw < slices ? nw : slices, &pl);
+    if (st != GCENT_OK)
+        return st;
+    pl->m = m;
+    pl->k = k;
+    st = gcent__sliced_create(&pl->o, pl->pool, m, k, d, labels, beta, q, slices, &ctx->err,
+                              &pl->sliced);
+    if (st != GCENT_OK) {
+        gcent_plan_free(pl);
+        return st;
+    }
+    *out = pl;
+    return GCENT_OK;
+}
+
+int gcent_plan_execute_sliced_mi(gcent_plan *plan, const double *s, size_t lds,
+                                 gcent_sliced_mi *out)
+{
+    if (plan == NULL)
+        return GCENT_EINVAL;
+    gcent__err_begin(&plan->err, "gcent_plan_execute_sliced_mi");
+    if (plan->kind != GCENT__PLAN_SLICED)
+        return gcent__seterr(&plan->err, GCENT_EINVAL,
+                             "the plan was made by %s, not gcent_plan_sliced_mi_layer",
+                             plan->kind == GCENT__PLAN_ENTROPY ? "gcent_plan_entropy"
+                                                               : "gcent_plan_mi_layer");
+    gcent__progress p;
+    gcent__progress_init(&p, plan->progress, plan->progress_user, &plan->err,
+                         gcent__sliced_units(plan->sliced));
+    return gcent__sliced_execute(plan->sliced, plan->pool, s, lds, &p, &plan->err, out);
 }
