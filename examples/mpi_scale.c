@@ -166,31 +166,33 @@ static int make_data(const scale_options *o, double **x, int **y)
 }
 
 /* Rank 0: the fixed cost of a shard of each layer (an empty one: checks,
- * fingerprint, packing of all centres), on plans of its own. */
-static void fixed_costs(gcent_ctx *ctx, const ip_layer_job *jobs, int L, double *f)
+ * fingerprint, packing of all centres), on plans of its own: wall time f[l]
+ * and CPU time fc[l] (the second of two runs). */
+static void fixed_costs(gcent_ctx *ctx, const ip_layer_job *jobs, int L, double *f, double *fc)
 {
     gcent_partial *part = malloc(sizeof *part);
     for (int l = 0; l < L; ++l) {
         gcent_plan *plan = NULL;
-        f[l] = NAN;
+        f[l] = fc[l] = NAN;
         if (part == NULL || gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, (double)jobs[l].draws) ||
             gcent_plan_mi_layer(ctx, jobs[l].m, jobs[l].k, jobs[l].d, jobs[l].labels,
                                 jobs[l].beta, &plan))
             continue;
         for (int rep = 0; rep < 2; ++rep) { /* the second: warm */
-            double t = MPI_Wtime();
+            double t = MPI_Wtime(), cpu = ipm_cpu_secs();
             if (gcent_plan_execute_mi_partial(plan, jobs[l].s, jobs[l].lds, 0, 0, part) ==
                 GCENT_OK)
-                f[l] = MPI_Wtime() - t;
+                f[l] = MPI_Wtime() - t, fc[l] = ipm_cpu_secs() - cpu;
         }
         gcent_plan_free(plan);
     }
     free(part);
 }
 
-/* The model of docs/scaling.md for N ranks: per point, sampling + the fixed
- * costs of the layers a rank touches + the pair work / N + the reduction
- * (ceil(log2 N) steps of latency + L slots over the link) + the finish. */
+/* The model of docs/scaling.md for N ranks of one core each: per point,
+ * sampling + the fixed costs of the layers a rank touches + the pair work / N
+ * + the reduction (ceil(log2 N) steps of latency + L slots over the link) +
+ * the finish. */
 static double model_point(size_t N, double sample, const double *f, int L, double work,
                           double finish)
 {
@@ -222,7 +224,7 @@ int main(int argc, char **argv)
     size_t H = 0;
     for (int l = 1; l <= L; ++l)
         H += (size_t)o.arch[l];
-    double *x = NULL, *sl = NULL, *cl = NULL, t_train = 0, t_sample = 0;
+    double *x = NULL, *sl = NULL, *cl = NULL, t_train = 0, t_sample = 0, c_train, c_sample;
     int *y = NULL;
     mlp *net = NULL;
     ip_result *res = calloc(o.repeat * (size_t)L, sizeof *res);
@@ -238,11 +240,12 @@ int main(int argc, char **argv)
     if (!c.failed && (st = mlp_create(&net, o.arch, o.nsizes, o.beta, o.seed)) != MLP_OK)
         ipm_fail(&c, "mlp_create: %s", mlp_strerror(st));
     /* every rank trains and samples the same network */
-    double t = MPI_Wtime(), loss = 0;
+    double t = MPI_Wtime(), cpu = ipm_cpu_secs(), loss = 0;
     for (size_t e = 0; e < o.epochs && !c.failed; ++e)
         if ((st = mlp_train_epoch(net, x, y, m, o.batch, MLP_ADAM, o.lr, e, &loss)) != MLP_OK)
             ipm_fail(&c, "mlp_train_epoch: %s", mlp_strerror(st));
     t_train = MPI_Wtime() - t;
+    c_train = ipm_cpu_secs() - cpu;
     double *slp[MLP_MAX_SIZES] = {NULL}, *clp[MLP_MAX_SIZES] = {NULL};
     ip_layer_job jobs[IPM_MAX_LAYERS];
     for (int l = 1, off = 0; l <= L && !c.failed; off += o.arch[l], ++l) {
@@ -255,11 +258,12 @@ int main(int argc, char **argv)
                                      .draws = l == 1 ? o.k * o.draws : o.draws, .labels = y,
                                      .beta = o.beta, .clean = clp[l - 1], .width = o.beta};
     }
-    t = MPI_Wtime();
+    t = MPI_Wtime(), cpu = ipm_cpu_secs();
     if (!c.failed && ((st = mlp_layer_samples(net, x, m, o.k, 0, slp)) != MLP_OK ||
                       (st = mlp_layer_samples(net, x, m, 1, MLP_TAG_NOISELESS, clp)) != MLP_OK))
         ipm_fail(&c, "mlp_layer_samples: %s", mlp_strerror(st));
     t_sample = MPI_Wtime() - t;
+    c_sample = ipm_cpu_secs() - cpu;
     if (ipm_agree(&c, why, sizeof why))
         goto failed;
     if (rank == 0) {
@@ -298,24 +302,23 @@ int main(int argc, char **argv)
             printf(" %.2f s", t_point[r]);
         printf(" (the first split by pairs%s)\n",
                o.balance == IPM_BALANCE_TIME ? ", later ones by the times measured" : "");
-        double f[IPM_MAX_LAYERS], tf = MPI_Wtime();
-        fixed_costs(c.ctx, jobs, L, f);
-        tf = MPI_Wtime() - tf;
-        const double work = c.st.total_work_secs, finish = c.st.finish_secs / (double)o.repeat;
-        printf("costs: training %.4f s per epoch, sampling %.3f s per point, pair work %.2f "
-               "s per point (summed over the ranks), finish on rank 0 %.3f s; "
-               "fixed cost of a shard per layer:", t_train / (double)(o.epochs ? o.epochs : 1),
-               t_sample, work, finish);
+        double f[IPM_MAX_LAYERS], fc[IPM_MAX_LAYERS];
+        fixed_costs(c.ctx, jobs, L, f, fc);
+        const double E = (double)(o.epochs ? o.epochs : 1), fin = c.st.finish_secs / o.repeat;
+        printf("costs (wall here | CPU): training %.4f | %.4f s per epoch, sampling %.3f | "
+               "%.3f s per point, pair work %.2f | %.2f s per point (summed over the ranks), "
+               "finish on rank 0 %.3f s; fixed cost of a shard per layer (s):", t_train / E,
+               c_train / E, t_sample, c_sample, c.st.total_work_secs, c.st.total_cpu_secs, fin);
         for (int l = 0; l < L; ++l)
-            printf(" %.3f", f[l]);
-        printf(" s (%.2f s with the plans)\n", tf);
+            printf(" %.3f|%.3f", f[l], fc[l]);
+        printf("\nmodel from the CPU times, N ranks of one core each, per point:");
         for (size_t N = 1; N <= o.predict; N *= 2)
-            if (N == 1 || N == (size_t)size || N * 2 > o.predict || N == 8)
-                printf("model: %4zu ranks: %7.2f s per point\n", N,
-                       model_point(N, t_sample, f, L, work, finish));
+            printf(" %zu: %.2f s%s", N, model_point(N, c_sample, fc, L, c.st.total_cpu_secs, fin),
+                   N * 2 <= o.predict ? "," : "");
         if ((o.predict & (o.predict - 1)) != 0)
-            printf("model: %4zu ranks: %7.2f s per point\n", o.predict,
-                   model_point(o.predict, t_sample, f, L, work, finish));
+            printf(", %zu: %.2f s", o.predict,
+                   model_point(o.predict, c_sample, fc, L, c.st.total_cpu_secs, fin));
+        printf("\n");
         printf("peak resident memory per rank (MiB):");
         for (int r = 0; r < size && peaks; ++r)
             printf(" %.0f", peaks[r]);

@@ -30,11 +30,16 @@ struct ipm_slot {
  * receives no user pointer, so it is file-static (one ipm per process). */
 static gcent_ctx *merge_ctx;
 
-static uint64_t now_ns(void)
+static uint64_t clock_ns(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ns(void)
+{
+    return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* ---- the command line ---------------------------------------------------------------- */
@@ -417,7 +422,7 @@ int ipm_measure_point(ipm *c, const ip_layer_job *jobs, ip_result *res, ip_progr
                       char *reason, size_t len)
 {
     const int L = c->nlayers;
-    const uint64_t t0 = now_ns();
+    const uint64_t t0 = now_ns(), cpu0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
     uint64_t work = 0;
     for (int l = 0; l < L; ++l) {
         c->ns[l] = c->rows[l] = 0;
@@ -437,15 +442,17 @@ int ipm_measure_point(ipm *c, const ip_layer_job *jobs, ip_result *res, ip_progr
                 work += c->ns[l];
             }
     }
-    /* agreement, with the times and rows of every layer for the next split */
-    uint64_t mine[1 + 2 * IPM_MAX_LAYERS], all[1 + 2 * IPM_MAX_LAYERS];
+    /* agreement, with the times and rows of every layer for the next split
+     * (and the CPU time of the shards, for the report) */
+    uint64_t mine[2 + 2 * IPM_MAX_LAYERS], all[2 + 2 * IPM_MAX_LAYERS];
     mine[0] = (uint64_t)c->failed;
     for (int l = 0; l < L; ++l) {
         mine[1 + l] = c->ns[l];
         mine[1 + L + l] = c->rows[l];
     }
+    mine[1 + 2 * L] = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
     const uint64_t t1 = now_ns();
-    MPI_Allreduce(mine, all, 1 + 2 * L, MPI_UINT64_T, MPI_SUM, c->comm);
+    MPI_Allreduce(mine, all, 2 + 2 * L, MPI_UINT64_T, MPI_SUM, c->comm);
     if (all[0] != 0)
         return report(c, reason, len);
     uint64_t total = 0, busiest = 0;
@@ -469,6 +476,8 @@ int ipm_measure_point(ipm *c, const ip_layer_job *jobs, ip_result *res, ip_progr
     c->st.sync_secs += 1e-9 * (double)(t2 - t1);
     c->st.point_secs += 1e-9 * (double)(t2 - t0);
     c->st.total_work_secs = 1e-9 * (double)total;
+    c->st.total_cpu_secs = 1e-9 * (double)all[1 + 2 * L];
+    c->st.cpu_secs += c->st.total_cpu_secs;
     return 0;
 }
 
@@ -479,10 +488,12 @@ void ipm_print_stats(FILE *f, const ipm *c, double train_secs)
     const ipm_stats *s = &c->st;
     const double P = s->points ? (double)s->points : 1.0;
     fprintf(f, "mpi: %d ranks x %zu threads, %zu points x %d layers: %.3f s per point (rank 0: "
-               "%.3f s in its shards), training %.1f s; partials %llu bytes per rank and point "
-               "(%d x %zu), %llu through the reduction; busiest rank %.2fx the mean\n",
+               "%.3f s in its shards; CPU in the shards of all ranks %.3f s), training %.1f s; "
+               "partials %llu bytes per rank and point (%d x %zu), %llu through the "
+               "reduction; busiest rank %.2fx the mean\n",
             c->size, c->threads, s->points, c->nlayers, s->point_secs / P, s->work_secs / P,
-            train_secs, (unsigned long long)s->slot_bytes, c->nlayers, sizeof(ipm_slot),
+            s->cpu_secs / P, train_secs, (unsigned long long)s->slot_bytes, c->nlayers,
+            sizeof(ipm_slot),
             (unsigned long long)s->slot_bytes * (unsigned long long)(c->size - 1),
             s->imbalance_sum / P);
 }
@@ -491,4 +502,9 @@ double ipm_peak_mib(void)
 {
     struct rusage ru;
     return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : NAN;
+}
+
+double ipm_cpu_secs(void)
+{
+    return 1e-9 * (double)clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }

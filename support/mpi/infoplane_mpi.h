@@ -79,6 +79,8 @@ typedef struct ipm_stats {
     double sync_secs;         /* of which in the agreement, reduction and finish */
     double finish_secs;       /* rank 0: of which in the finish (results, binned entropy) */
     double total_work_secs;   /* last point: shard time summed over the ranks */
+    double cpu_secs;          /* CPU time in the shards, all ranks and threads */
+    double total_cpu_secs;    /* the same, last point */
     double imbalance_sum;     /* rank 0: sum over points of busiest / mean shard time */
     uint64_t slot_bytes;      /* bytes of partials this rank reduces per point */
 } ipm_stats;
@@ -151,5 +153,8 @@ void ipm_print_stats(FILE *f, const ipm *c, double train_secs);
 
 /* Peak resident memory of this process in MiB (getrusage). */
 double ipm_peak_mib(void);
+
+/* CPU time of this process (all its threads) in seconds. */
+double ipm_cpu_secs(void);
 
 #endif /* INFOPLANE_MPI_H */
