@@ -159,8 +159,8 @@ static void merge_slots(void *in, void *inout, int *len, MPI_Datatype *type)
             int st = gcent_partial_merge_ctx(merge_ctx, &b[i].part, &a[i].part);
             if (st != GCENT_OK) {
                 b[i].status = st;
-                snprintf(b[i].reason, sizeof b[i].reason, "gcent_partial_merge: %s (%s)",
-                         gcent_strerror(st), gcent_ctx_errmsg(merge_ctx));
+                snprintf(b[i].reason, sizeof b[i].reason, "%s (%s)", gcent_strerror(st),
+                         gcent_ctx_errmsg(merge_ctx));
             }
         }
     }
