@@ -17,7 +17,7 @@ static inline int gt_mix_init(gcent__mix *m, const double *s, size_t n, size_t d
 {
     int st = gcent__mix_alloc(m, n, d, NULL);
     if (st == GCENT_OK)
-        st = gcent__mix_fill(m, s, NULL, n, lds, w, beta, NULL);
+        st = gcent__mix_fill(m, s, NULL, n, lds, w, beta, NULL, NULL);
     if (st != GCENT_OK)
         gcent__mix_free(m);
     return st;
