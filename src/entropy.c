@@ -23,6 +23,10 @@ static double noise_entropy_nats(size_t d, double beta)
 
 /* ---- plans ----------------------------------------------------------------------- */
 
+static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+                       gcent__part *q);
+static int entropy_result(gcent__part *q, gcent__err *e, void *result);
+
 /* The plan of an entropy of n rows (arguments already checked). */
 static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, double beta,
                         gcent_plan **out)
@@ -38,6 +42,8 @@ static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, dou
         else
             memcpy(pl->w, w, n * sizeof(double));
     }
+    pl->run = entropy_run;
+    pl->result = entropy_result;
     if (st == GCENT_OK)
         st = gcent__plan_engines(pl, 1, 0, 0, 0, &ctx->err);
     if (st != GCENT_OK) {
@@ -98,8 +104,9 @@ static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, s
 }
 
 /* The estimate of a complete partial (nats converted to log_base). */
-static int entropy_result(gcent__part *q, gcent__err *e, gcent_estimate *out)
+static int entropy_result(gcent__part *q, gcent__err *e, void *result)
 {
+    gcent_estimate *out = result;
     const size_t d = (size_t)q->d;
     double h = noise_entropy_nats(d, q->beta), err = 0.0;
     if (q->kept > 1 && q->method == GCENT_METHOD_QUADRATURE) {
@@ -168,47 +175,22 @@ int gcent_plan_entropy(gcent_ctx *ctx, size_t n, size_t d, const double *w, doub
     return entropy_plan(ctx, n, d, w, beta, out);
 }
 
-static int plan_begin(gcent_plan *plan, const char *where, const void *out)
-{
-    if (plan == NULL)
-        return GCENT_EINVAL;
-    gcent__err_begin(&plan->err, where);
-    if (plan->kind != GCENT__PLAN_ENTROPY)
-        return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by %s, not gcent_plan_entropy", plan->kind == GCENT__PLAN_LAYER ? "gcent_plan_mi_layer" : "gcent_plan_sliced_mi_layer");
-    if (out == NULL)
-        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
-    return GCENT_OK;
-}
-
 int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
                                gcent_estimate *out)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_entropy", out);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = entropy_run(plan, s, lds, 0, plan->n, &q);
-    if (st == GCENT_OK)
-        st = entropy_result(&q, &plan->err, out);
-    if (st == GCENT_OK)
-        plan->last_method = q.method;
-    return st;
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy", s, lds,
+                               0, plan ? plan->n : 0, out, NULL);
 }
 
 int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s, size_t lds,
                                        size_t row_begin, size_t row_end, gcent_partial *part)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_entropy_partial", part);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = entropy_run(plan, s, lds, row_begin, row_end, &q);
-    if (st == GCENT_OK) {
-        gcent__part_store(part, &q);
-        plan->last_method = q.method;
-    }
-    return st;
+    if (part == NULL)
+        return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY,
+                                   "gcent_plan_execute_entropy_partial", s, lds, 0, 0, NULL,
+                                   NULL);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy_partial",
+                               s, lds, row_begin, row_end, NULL, part);
 }
 
 /* ---- one-shot calls, shards, finish ---------------------------------------------------- */

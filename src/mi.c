@@ -26,6 +26,10 @@
 
 /* ---- the plan ---------------------------------------------------------------------- */
 
+static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+                     gcent__part *q);
+static int layer_result(gcent__part *q, gcent__err *e, void *result);
+
 /* Rows sorted by class and input, the class segments and input groups of
  * the pack, H(Y). */
 static int layout(gcent_plan *pl, const int *labels, gcent__err *e)
@@ -92,6 +96,8 @@ static int layer_plan(gcent_ctx *ctx, size_t m, size_t k, size_t n, size_t d,
         return st;
     pl->m = m;
     pl->k = k;
+    pl->run = layer_run;
+    pl->result = layer_result;
     st = layout(pl, labels, &ctx->err);
     if (st == GCENT_OK) {
         const int with_y = labels != NULL;
@@ -278,8 +284,9 @@ static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, siz
 }
 
 /* The information-plane point of a complete partial. */
-static int layer_result(gcent__part *q, gcent__err *e, gcent_layer_mi *out)
+static int layer_result(gcent__part *q, gcent__err *e, void *result)
 {
+    gcent_layer_mi *out = result;
     const size_t d = (size_t)q->d;
     const double hz = gcent__unit_noise_entropy(d), lb = (double)d * log(q->beta);
     double v[3], se[3];
@@ -394,46 +401,20 @@ int gcent_plan_mi_layer(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int 
     return layer_plan(ctx, m, k, n, d, labels, beta, out);
 }
 
-static int plan_begin(gcent_plan *plan, const char *where, const void *out)
-{
-    if (plan == NULL)
-        return GCENT_EINVAL;
-    gcent__err_begin(&plan->err, where);
-    if (plan->kind != GCENT__PLAN_LAYER)
-        return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by %s, not gcent_plan_mi_layer", plan->kind == GCENT__PLAN_ENTROPY ? "gcent_plan_entropy" : "gcent_plan_sliced_mi_layer");
-    if (out == NULL)
-        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
-    return GCENT_OK;
-}
-
 int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_layer_mi *out)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_mi", out);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = layer_run(plan, s, lds, 0, plan->n, &q);
-    if (st == GCENT_OK)
-        st = layer_result(&q, &plan->err, out);
-    if (st == GCENT_OK)
-        plan->last_method = q.method;
-    return st;
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi", s, lds, 0,
+                               plan ? plan->n : 0, out, NULL);
 }
 
 int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, size_t lds,
                                   size_t row_begin, size_t row_end, gcent_partial *part)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_mi_partial", part);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = layer_run(plan, s, lds, row_begin, row_end, &q);
-    if (st == GCENT_OK) {
-        gcent__part_store(part, &q);
-        plan->last_method = q.method;
-    }
-    return st;
+    if (part == NULL)
+        return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi_partial", s,
+                                   lds, 0, 0, NULL, NULL);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi_partial", s, lds,
+                               row_begin, row_end, NULL, part);
 }
 
 int gcent_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d, size_t lds,

@@ -131,6 +131,35 @@ int gcent_plan_get(const gcent_plan *plan, gcent_opt opt, double *value)
     return gcent__opts_get(&plan->o, opt, value);
 }
 
+const char *gcent__plan_maker(int kind)
+{
+    return kind == GCENT__PLAN_ENTROPY ? "gcent_plan_entropy"
+           : kind == GCENT__PLAN_LAYER ? "gcent_plan_mi_layer"
+                                       : "gcent_plan_sliced_mi_layer";
+}
+
+int gcent__plan_execute(gcent_plan *plan, int kind, const char *where, const double *s,
+                        size_t lds, size_t rb, size_t re, void *result, gcent_partial *part)
+{
+    if (plan == NULL)
+        return GCENT_EINVAL;
+    gcent__err_begin(&plan->err, where);
+    if (plan->kind != kind)
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the plan was made by %s, not %s",
+                             gcent__plan_maker(plan->kind), gcent__plan_maker(kind));
+    if (result == NULL && part == NULL)
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
+    gcent__part q;
+    int st = plan->run(plan, s, lds, rb, re, &q);
+    if (st == GCENT_OK && result != NULL)
+        st = plan->result(&q, &plan->err, result);
+    else if (st == GCENT_OK)
+        gcent__part_store(part, &q);
+    if (st == GCENT_OK)
+        plan->last_method = q.method;
+    return st;
+}
+
 int gcent__plan_check(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re)
 {
     int st = gcent__check_shape(&pl->err, s, pl->n, pl->d, lds);

@@ -58,6 +58,11 @@ struct gcent_plan {
     gcent__xacc *cacc;             /* per worker: value and error sums (2 each) */
     /* the sliced plane (src/sliced.c) */
     struct gcent__sliced *sliced;
+    /* entropy and layer plans: a shard's computation into a partial, and the
+     * estimate of a complete partial (set by the front end) */
+    int (*run)(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+               gcent__part *q);
+    int (*result)(gcent__part *q, gcent__err *e, void *out);
 };
 
 /* The common part of creating a plan: options, progress, the pool (of
@@ -102,6 +107,15 @@ GCENT__HIDDEN int gcent__plan_mc(gcent_plan *pl, const size_t *segf, size_t nseg
 GCENT__HIDDEN int gcent__plan_quad_share(gcent_plan *pl, const gcent__mix *m, size_t rb,
                                          size_t re, size_t N, double coef, gcent__progress *p,
                                          gcent__xacc *val, gcent__xacc *err);
+
+/* A public execution of an entropy or layer plan (the plan's kind must be
+ * `kind`; where: the public function): the shard [rb, re), and then either
+ * the estimate into `result` (whole != 0) or the partial into `part`. */
+GCENT__HIDDEN int gcent__plan_execute(gcent_plan *plan, int kind, const char *where,
+                                      const double *s, size_t lds, size_t rb, size_t re,
+                                      void *result, gcent_partial *part);
+/* The public name of the function that makes plans of this kind. */
+GCENT__HIDDEN const char *gcent__plan_maker(int kind);
 
 /* Check an execution's samples (s, lds) against the plan; reason in pl->err. */
 GCENT__HIDDEN int gcent__plan_check(gcent_plan *pl, const double *s, size_t lds, size_t rb,

@@ -645,10 +645,9 @@ int gcent_plan_execute_sliced_mi(gcent_plan *plan, const double *s, size_t lds,
         return GCENT_EINVAL;
     gcent__err_begin(&plan->err, "gcent_plan_execute_sliced_mi");
     if (plan->kind != GCENT__PLAN_SLICED)
-        return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by %s, not gcent_plan_sliced_mi_layer",
-                             plan->kind == GCENT__PLAN_ENTROPY ? "gcent_plan_entropy"
-                                                               : "gcent_plan_mi_layer");
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the plan was made by %s, not %s",
+                             gcent__plan_maker(plan->kind),
+                             gcent__plan_maker(GCENT__PLAN_SLICED));
     gcent__progress p;
     gcent__progress_init(&p, plan->progress, plan->progress_user, &plan->err,
                          gcent__sliced_units(plan->sliced));
