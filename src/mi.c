@@ -328,8 +328,8 @@ static int layer_result(gcent__part *q, gcent__err *e, void *result)
 
 /* ---- public ------------------------------------------------------------------------------ */
 
-/* m, k, d, beta (and the product m k into *n) as documented; reason in ctx. */
-static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta, size_t *n)
+/* m, k >= 1 and their product m k into *n; reason in ctx. */
+static int rows_of(gcent_ctx *ctx, size_t m, size_t k, size_t *n)
 {
     if (m == 0 || k == 0)
         return gcent__fail(ctx, GCENT_EINVAL, "m = %zu inputs and k = %zu draws must be >= 1",
@@ -338,14 +338,28 @@ static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta
     *n = gcent__mul(m, k, &ovf);
     if (ovf)
         return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
-    if (d == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "d = 0: the width must be at least 1");
-    int st = gcent__check_beta(&ctx->err, beta);
-    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
-        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
-                         "GCENT_METHOD_AUTO", d);
-    return st;
+    return GCENT_OK;
+}
+
+/* Quadrature is asked for a width it cannot integrate. */
+static int quad_width(gcent_ctx *ctx, size_t d)
+{
+    if (ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                           "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
+                           "GCENT_METHOD_AUTO", d);
+    return GCENT_OK;
+}
+
+/* m, k, d, beta (and the product m k into *n) as documented; reason in ctx. */
+static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta, size_t *n)
+{
+    int st = rows_of(ctx, m, k, n);
+    if (st == GCENT_OK && d == 0)
+        st = gcent__fail(ctx, GCENT_EINVAL, "d = 0: the width must be at least 1");
+    if (st == GCENT_OK)
+        st = gcent__check_beta(&ctx->err, beta);
+    return st == GCENT_OK ? quad_width(ctx, d) : st;
 }
 
 /* The arguments of the one-shot and partial calls; reason in ctx. */
@@ -354,19 +368,10 @@ static int check_args(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_
 {
     if (out == NULL)
         return gcent__fail(ctx, GCENT_EINVAL, "the output pointer is NULL");
-    if (m == 0 || k == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "m = %zu inputs and k = %zu draws must be >= 1",
-                           m, k);
-    int ovf = 0;
-    *n = gcent__mul(m, k, &ovf);
-    if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
-    int st = gcent__check_samples(&ctx->err, s, *n, d, lds, NULL, beta);
-    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
-        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
-                         "GCENT_METHOD_AUTO", d);
-    return st;
+    int st = rows_of(ctx, m, k, n);
+    if (st == GCENT_OK)
+        st = gcent__check_samples(&ctx->err, s, *n, d, lds, NULL, beta);
+    return st == GCENT_OK ? quad_width(ctx, d) : st;
 }
 
 /* One shard of a one-shot call with a temporary plan; reason in ctx. */
