@@ -87,8 +87,8 @@
 #  pragma STDC FP_CONTRACT OFF
 #endif
 
-/* Vectorised clones chosen at load time (as in src/mixture.c); every clone
- * does the same operations in the same order. */
+/* Vectorised clones, one picked when the library is loaded (as in
+ * src/mixture.c); every clone does the same operations in the same order. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__) && !defined(GCENT_NO_CLONES)
 #  define SL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
