@@ -49,10 +49,10 @@ static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, dou
 }
 
 /* The shard [rb, re) of an execution into q; reason in pl->err. */
-static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                        gcent__part *q)
 {
-    int st = gcent__plan_check(pl, s, lds, rb, re);
+    int st = gcent__plan_check(pl, s, rb, re);
     if (st != GCENT_OK)
         return st;
     const uint64_t setup = gcent__plan_setup_units(pl);
@@ -61,8 +61,8 @@ static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, s
     gcent__progress p;
     gcent__progress_init(&p, pl->progress, pl->progress_user, &pl->err, setup + mcu + qu);
     gcent__part_init(q, GCENT__PART_ENTROPY, &pl->o, pl->n, pl->n, 1, pl->d, pl->beta, rb, re);
-    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, lds, pl->w, NULL, 0, pl->beta);
-    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, lds, pl->w, pl->beta, &pl->err);
+    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, pl->w, NULL, 0, pl->beta);
+    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, pl->w, pl->beta, &pl->err);
     if (st == GCENT_OK)
         st = gcent__progress_step(&p, 1);
     if (st != GCENT_OK)
@@ -134,7 +134,8 @@ static int oneshot(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t l
     if (st != GCENT_OK)
         return st;
     pl->err.where = ctx->err.where;
-    st = entropy_run(pl, s, lds, rb, re, q);
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    st = entropy_run(pl, &rows, rb, re, q);
     if (st != GCENT_OK)
         memcpy(ctx->err.msg, pl->err.msg, sizeof ctx->err.msg);
     gcent_plan_free(pl);
@@ -175,14 +176,15 @@ static int plan_begin(gcent_plan *plan, const char *where, const void *out)
     return GCENT_OK;
 }
 
-int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
-                               gcent_estimate *out)
+/* An execution (doubles or floats) into out. */
+static int execute(gcent_plan *plan, const char *where, const gcent__rows *s,
+                   gcent_estimate *out)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_entropy", out);
+    int st = plan_begin(plan, where, out);
     if (st != GCENT_OK)
         return st;
     gcent__part q;
-    st = entropy_run(plan, s, lds, 0, plan->n, &q);
+    st = entropy_run(plan, s, 0, plan->n, &q);
     if (st == GCENT_OK)
         st = entropy_result(&q, &plan->err, out);
     if (st == GCENT_OK)
@@ -190,19 +192,51 @@ int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
     return st;
 }
 
-int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s, size_t lds,
-                                       size_t row_begin, size_t row_end, gcent_partial *part)
+/* A shard's execution into part. */
+static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
+                           size_t row_begin, size_t row_end, gcent_partial *part)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_entropy_partial", part);
+    int st = plan_begin(plan, where, part);
     if (st != GCENT_OK)
         return st;
     gcent__part q;
-    st = entropy_run(plan, s, lds, row_begin, row_end, &q);
+    st = entropy_run(plan, s, row_begin, row_end, &q);
     if (st == GCENT_OK) {
         gcent__part_store(part, &q);
         plan->last_method = q.method;
     }
     return st;
+}
+
+int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
+                               gcent_estimate *out)
+{
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return execute(plan, "gcent_plan_execute_entropy", &rows, out);
+}
+
+int gcent_plan_execute_entropy_f32(gcent_plan *plan, const float *s, size_t lds,
+                                   gcent_estimate *out)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return execute(plan, "gcent_plan_execute_entropy_f32", &rows, out);
+}
+
+int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s, size_t lds,
+                                       size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_entropy_partial", &rows, row_begin,
+                           row_end, part);
+}
+
+int gcent_plan_execute_entropy_partial_f32(gcent_plan *plan, const float *s, size_t lds,
+                                           size_t row_begin, size_t row_end,
+                                           gcent_partial *part)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_entropy_partial_f32", &rows, row_begin,
+                           row_end, part);
 }
 
 /* ---- one-shot calls, shards, finish ---------------------------------------------------- */
@@ -331,10 +365,11 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     bounds_job jb;
     memset(&jb, 0, sizeof jb);
     st = gcent__mix_alloc(&m, n, d, &ctx->err);
+    const gcent__rows rows = gcent__rows_of(s, lds);
     if (st == GCENT_OK)
-        st = gcent__mix_fill(&m, s, NULL, n, lds, w, beta, &ctx->err);
+        st = gcent__mix_fill(&m, &rows, NULL, n, w, beta, &ctx->err);
     if (st == GCENT_OK)
-        st = gcent__pack_alloc(&P, &W, m.n, d, 1, 0, ctx->o.prune != GCENT_PRUNE_OFF,
+        st = gcent__pack_alloc(&P, &W, m.n, d, 1, 0, ctx->o.prune != GCENT_PRUNE_OFF, 0,
                                &ctx->err);
     jb.m = &m;
     jb.P = &P;

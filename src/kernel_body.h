@@ -14,6 +14,18 @@
  *                   2^(j/16) (table, correctly rounded) times 2^k, exactly
  *   V_STORE(p, v)   store 8 doubles
  *
+ * and for the single-precision kernel, over 16 floats:
+ *
+ *   vf              16 floats
+ *   F_LOAD F_SET1 F_ADD F_SUB F_MUL F_MAX F_MIN F_FMA F_FNMA F_MUL_KEEP_GE
+ *   F_ANY_GE2       as the V_ ones, on floats
+ *   F_SPLIT_EQI(g, o, y, yin, yout)  yin = y where the int32 g[l] == o, else
+ *                   0; yout = the rest
+ *   F_EXP2TAB(t)    for t = 1.5 * 2^23 + 16 k + j: 2^(j/16) (float table)
+ *                   times 2^k, exactly
+ *   V_ADD_F(acc, y) acc (8 doubles) + (y lanes 0-7 + y lanes 8-15), each
+ *                   converted to double, lane by lane
+ *
  * It #undefs them all at its end, ready for the next instruction set.
  *
  * Every lane does the same IEEE operations in the same order on every
@@ -291,6 +303,210 @@ KNAME(query_run)(const gcent__pack *P, const gcent__query *q, const struct gcent
     V_STORE(a + 16, acc[2]);
 }
 
+/* ---- single precision ------------------------------------------------------------------ */
+
+/* exp(x) in float for x in [-88, 80] (the kernel's clamped exponents):
+ * x = (16 k + j) ln2/16 + r, r = fl(x - kj C) with C = ln2/16 rounded to
+ * float (one fused step: the reduction's error is kj (ln2/16 - C), at most
+ * 2.8e-9 |x| + 6e-11, which the error bound counts with the exponent's own
+ * rounding), exp(r) by a degree-3 polynomial (near-minimax on
+ * [-ln2/32, ln2/32]: 1 + r + c2 r^2 + c3 r^3, truncation 1.6e-9), times
+ * 2^(j/16) 2^k from the float table. The roundings of the polynomial's last
+ * step, the table entry and the product (2^-24 relative each) and the
+ * polynomial's inner roundings and truncation: below GCENT__F32_EXP_ERR =
+ * 2e-7 relative for |x| <= 1 (kernel.h; the tests measure it against expl
+ * over the whole range, with the reduction's term). */
+KATTR static inline vf KNAME(fexp_parts)(vf x, vf *scale)
+{
+    const vf shifter = F_SET1(12582912.0f); /* 1.5 * 2^23 */
+    vf t = F_FMA(x, F_SET1(23.083120346069336f), shifter); /* 16 / ln 2 */
+    vf kj = F_SUB(t, shifter);
+    vf r = F_FNMA(kj, F_SET1(0.043321698904037476f), x);
+    vf p = F_SET1(0.16666075587272644f);
+    p = F_FMA(p, r, F_SET1(0.5000162124633789f));
+    p = F_FMA(p, r, F_SET1(1.0f));
+    p = F_FMA(p, r, F_SET1(1.0f));
+    *scale = F_EXP2TAB(t);
+    return p;
+}
+
+/* The float terms of one block (y0; two != 0: and of the next block, y1):
+ * u0, u1 the blocks' coordinates, c0, c1 their lwf + c (the exponent's
+ * constant part), q the query in float. The same structure as terms16 --
+ * the distance summed in one chain below 4 coordinates, in two (even and
+ * odd coordinates) from 4 on, the early stop every 4 coordinates, the
+ * flush, the clamp -- in float; the exponent is clamped at
+ * GCENT__PK_EMAXF. */
+KATTR static inline __attribute__((always_inline)) void
+KNAME(fterms)(const float *u0, const float *u1, const float *q, vf c0, vf c1, vf va, vf lo,
+              vf *y0, vf *y1, size_t d, int two)
+{
+    const size_t ld = GCENT__PK_BLK;
+    const vf z = F_SET1(0.0f);
+    vf a0, a1 = z, e0, e1 = z;
+    {
+        vf qa = F_SET1(q[0]);
+        vf ta0 = F_SUB(qa, F_LOAD(u0));
+        a0 = F_MUL(ta0, ta0);
+        if (two) {
+            vf ta1 = F_SUB(qa, F_LOAD(u1));
+            a1 = F_MUL(ta1, ta1);
+        }
+    }
+    if (d < 4) {
+        for (size_t k = 1; k < d; ++k) {
+            vf qa = F_SET1(q[k]);
+            vf ta0 = F_SUB(qa, F_LOAD(u0 + k * ld));
+            a0 = F_FMA(ta0, ta0, a0);
+            if (two) {
+                vf ta1 = F_SUB(qa, F_LOAD(u1 + k * ld));
+                a1 = F_FMA(ta1, ta1, a1);
+            }
+        }
+        e0 = F_FNMA(va, a0, c0);
+        if (two)
+            e1 = F_FNMA(va, a1, c1);
+    } else {
+        vf b0, b1 = z;
+        {
+            vf qb = F_SET1(q[1]);
+            vf tb0 = F_SUB(qb, F_LOAD(u0 + ld));
+            b0 = F_MUL(tb0, tb0);
+            if (two) {
+                vf tb1 = F_SUB(qb, F_LOAD(u1 + ld));
+                b1 = F_MUL(tb1, tb1);
+            }
+        }
+        size_t k = 2;
+        for (; k + 2 <= d; k += 2) {
+            if (k % 4 == 0) { /* the partial distance only grows (see terms16) */
+                vf p0 = F_FNMA(va, F_ADD(a0, b0), c0);
+                vf p1 = two ? F_FNMA(va, F_ADD(a1, b1), c1) : p0;
+                if (!F_ANY_GE2(p0, p1, lo)) {
+                    *y0 = *y1 = z;
+                    return;
+                }
+            }
+            vf qa = F_SET1(q[k]), qb = F_SET1(q[k + 1]);
+            vf ta0 = F_SUB(qa, F_LOAD(u0 + k * ld));
+            vf tb0 = F_SUB(qb, F_LOAD(u0 + (k + 1) * ld));
+            a0 = F_FMA(ta0, ta0, a0);
+            b0 = F_FMA(tb0, tb0, b0);
+            if (two) {
+                vf ta1 = F_SUB(qa, F_LOAD(u1 + k * ld));
+                vf tb1 = F_SUB(qb, F_LOAD(u1 + (k + 1) * ld));
+                a1 = F_FMA(ta1, ta1, a1);
+                b1 = F_FMA(tb1, tb1, b1);
+            }
+        }
+        if (k < d) {
+            vf qa = F_SET1(q[k]);
+            vf ta0 = F_SUB(qa, F_LOAD(u0 + k * ld));
+            a0 = F_FMA(ta0, ta0, a0);
+            if (two) {
+                vf ta1 = F_SUB(qa, F_LOAD(u1 + k * ld));
+                a1 = F_FMA(ta1, ta1, a1);
+            }
+        }
+        e0 = F_FNMA(va, F_ADD(a0, b0), c0);
+        if (two)
+            e1 = F_FNMA(va, F_ADD(a1, b1), c1);
+    }
+    if (!F_ANY_GE2(e0, two ? e1 : e0, lo)) {
+        *y0 = *y1 = z;
+        return;
+    }
+    const vf top = F_SET1((float)GCENT__PK_EMAXF);
+    vf s0, p0 = KNAME(fexp_parts)(F_MIN(F_MAX(e0, lo), top), &s0);
+    *y0 = F_MUL_KEEP_GE(e0, lo, p0, s0);
+    if (two) {
+        vf s1, p1 = KNAME(fexp_parts)(F_MIN(F_MAX(e1, lo), top), &s1);
+        *y1 = F_MUL_KEEP_GE(e1, lo, p1, s1);
+    } else {
+        *y1 = z;
+    }
+}
+
+/* The float terms of block b (two: and b + 1) into the float accumulators
+ * facc (the same slots as acc). */
+KATTR static inline __attribute__((always_inline)) void
+KNAME(fblocks)(const gcent__pack *P, const gcent__query *Q, const gcent__pk_fq *F, size_t b,
+               int two, int split, vf va, vf vc, vf lo, vf facc[3], float *lwtmp, size_t d)
+{
+    const size_t B = GCENT__PK_BLK;
+    const float *lw0 = P->lwf + b * B, *lw1 = lw0 + B;
+    if (Q->skip != SIZE_MAX) {
+        const size_t sb = Q->skip / B;
+        if (sb == b || (two && sb == b + 1)) {
+            const float *src = sb == b ? lw0 : lw1;
+            for (size_t l = 0; l < B; ++l)
+                lwtmp[l] = src[l];
+            lwtmp[Q->skip - sb * B] = F->skip_lw;
+            if (sb == b)
+                lw0 = lwtmp;
+            else
+                lw1 = lwtmp;
+        }
+    }
+    const float *u0 = P->uf + b * B * d;
+    vf y[2];
+    KNAME(fterms)(u0, u0 + B * d, F->q, F_ADD(F_LOAD(lw0), vc),
+                  two ? F_ADD(F_LOAD(lw1), vc) : vc, va, lo, &y[0], &y[1], d, two);
+    for (int h = 0; h < 1 + (two != 0); ++h) {
+        if (split) {
+            vf yin, yout;
+            F_SPLIT_EQI(P->grpf + (b + (size_t)h) * B, F->own, y[h], yin, yout);
+            facc[0] = F_ADD(facc[0], yin);
+            facc[1] = F_ADD(facc[1], yout);
+        } else {
+            facc[2] = F_ADD(facc[2], y[h]);
+        }
+    }
+}
+
+/* query_run in float: the blocks of each unit in pairs (and a last one),
+ * their terms added lane by lane in float over GCENT__F32_SUM_BLOCKS blocks
+ * at most, counted from the unit's first block, then converted to double
+ * and added to the double accumulators (lanes l and l + 8 into lane l). A
+ * unit is a fixed range of blocks of the pack (a run of the dense pass, a
+ * k-d leaf), so the sums do not depend on the batch. */
+KATTR static inline __attribute__((always_inline)) void
+KNAME(fquery_run)(const gcent__pack *P, const gcent__query *q, const gcent__pk_fq *F,
+                  const struct gcent__pk_unit *U, size_t u0, size_t u1,
+                  const unsigned char *keep, double *a, size_t *blocks, float *lwtmp, size_t d)
+{
+    const vf va = F_SET1((float)q->a), vc = F_SET1(F->c), lo = F_SET1((float)P->flush);
+    const vf z = F_SET1(0.0f);
+    vd acc[3] = {V_LOAD(a), V_LOAD(a + 8), V_LOAD(a + 16)};
+    size_t nb = 0;
+    for (size_t u = u0; u < u1; ++u) {
+        if (keep && !keep[u])
+            continue;
+        const int split = U[u].s == q->own_seg;
+        const size_t b1 = U[u].b1;
+        nb += b1 - U[u].b0;
+        for (size_t g = U[u].b0; g < b1; g += GCENT__F32_SUM_BLOCKS) {
+            const size_t g1 = g + GCENT__F32_SUM_BLOCKS < b1 ? g + GCENT__F32_SUM_BLOCKS : b1;
+            vf facc[3] = {z, z, z};
+            size_t b = g;
+            for (; b + 2 <= g1; b += 2)
+                KNAME(fblocks)(P, q, F, b, 1, split, va, vc, lo, facc, lwtmp, d);
+            if (b < g1)
+                KNAME(fblocks)(P, q, F, b, 0, split, va, vc, lo, facc, lwtmp, d);
+            if (split) {
+                acc[0] = V_ADD_F(acc[0], facc[0]);
+                acc[1] = V_ADD_F(acc[1], facc[1]);
+            } else {
+                acc[2] = V_ADD_F(acc[2], facc[2]);
+            }
+        }
+    }
+    *blocks += nb;
+    V_STORE(a, acc[0]);
+    V_STORE(a + 8, acc[1]);
+    V_STORE(a + 16, acc[2]);
+}
+
 /* A batch of queries: the results of pack_sums for each, bit for bit.
  *
  * Pruning: the tree is walked once for the batch, with the queries'
@@ -405,6 +621,7 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
         V_STORE(a + 16, zero);
     }
     double lwtmp[GCENT__PK_BLK];
+    float lwtmpf[GCENT__PK_BLK];
     if (P->node)
         W->tests += nq * nu;
     for (size_t u0 = 0, u1; u0 < nu; u0 = u1) {
@@ -414,6 +631,31 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
         for (size_t i = 0; i < nq; ++i) {
             const unsigned char *keep = P->node ? W->keep + i * nu8 : NULL;
             double *a = W->acc + 24 * i;
+            if (W->fsel && W->fsel[i]) {
+                const gcent__pk_fq *F = &W->fq[i];
+#define FCASE(D)                                                                             \
+    case D:                                                                                  \
+        KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, &W->blocks, lwtmpf, D);           \
+        break;
+                switch (d) {
+                    FCASE(1)
+                    FCASE(2)
+                    FCASE(3)
+                    FCASE(4)
+                    FCASE(5)
+                    FCASE(6)
+                    FCASE(7)
+                    FCASE(8)
+                    FCASE(9)
+                    FCASE(10)
+                    FCASE(11)
+                    FCASE(12)
+                default:
+                    KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, &W->blocks, lwtmpf, d);
+                }
+#undef FCASE
+                continue;
+            }
 #define KCASE(D)                                                                             \
     case D:                                                                                  \
         KNAME(query_run)(P, &Q[i], U, u0, u1, keep, a, &W->blocks, lwtmp, D);                \
@@ -442,7 +684,8 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
         for (int c = 0; c < 3; ++c, lane += 8)
             out[3 * i + c] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
                              ((lane[1] + lane[5]) + (lane[3] + lane[7]));
-        over_out[i] = out[3 * i] + out[3 * i + 1] + out[3 * i + 2] < P->sum_top ? 0.0 : INFINITY;
+        const double top = W->fsel && W->fsel[i] ? P->sum_top_f : P->sum_top;
+        over_out[i] = out[3 * i] + out[3 * i + 1] + out[3 * i + 2] < top ? 0.0 : INFINITY;
     }
 }
 
@@ -535,3 +778,18 @@ KATTR static double KNAME(mix_lse)(const gcent__mix *m, const double *q, double 
 #undef V_SPLIT_EQ
 #undef V_EXP2TAB
 #undef V_STORE
+#undef vf
+#undef F_LOAD
+#undef F_SET1
+#undef F_ADD
+#undef F_SUB
+#undef F_MUL
+#undef F_MAX
+#undef F_MIN
+#undef F_FMA
+#undef F_FNMA
+#undef F_MUL_KEEP_GE
+#undef F_ANY_GE2
+#undef F_SPLIT_EQI
+#undef F_EXP2TAB
+#undef V_ADD_F

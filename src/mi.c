@@ -225,10 +225,10 @@ static int layer_quad(gcent_plan *pl, size_t rb, size_t re, gcent__progress *p,
 /* ---- an execution -------------------------------------------------------------------- */
 
 /* The shard [rb, re) of an execution into q; reason in pl->err. */
-static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                      gcent__part *q)
 {
-    int st = gcent__plan_check(pl, s, lds, rb, re);
+    int st = gcent__plan_check(pl, s, rb, re);
     if (st != GCENT_OK)
         return st;
     const int with_y = pl->labels != NULL;
@@ -240,11 +240,10 @@ static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, siz
     gcent__progress_init(&p, pl->progress, pl->progress_user, &pl->err, setup + mcu + qu);
     gcent__part_init(q, GCENT__PART_LAYER, &pl->o, pl->n, pl->m, pl->k, pl->d, pl->beta, rb,
                      re);
-    q->fingerprint =
-        gcent__fingerprint(s, pl->n, pl->d, lds, NULL, pl->labels, pl->m, pl->beta);
+    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, NULL, pl->labels, pl->m, pl->beta);
     q->with_y = (uint32_t)with_y;
     q->hy = pl->hy;
-    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, lds, NULL, pl->beta, &pl->err);
+    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, NULL, pl->beta, &pl->err);
     if (st == GCENT_OK)
         st = gcent__progress_step(&p, 1);
     if (st != GCENT_OK)
@@ -367,7 +366,8 @@ static int oneshot(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t n
     if (st != GCENT_OK)
         return st;
     pl->err.where = ctx->err.where;
-    st = layer_run(pl, s, lds, rb, re, q);
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    st = layer_run(pl, &rows, rb, re, q);
     if (st != GCENT_OK)
         memcpy(ctx->err.msg, pl->err.msg, sizeof ctx->err.msg);
     gcent_plan_free(pl);
@@ -402,13 +402,15 @@ static int plan_begin(gcent_plan *plan, const char *where, const void *out)
     return GCENT_OK;
 }
 
-int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_layer_mi *out)
+/* An execution (doubles or floats) into out. */
+static int execute(gcent_plan *plan, const char *where, const gcent__rows *s,
+                   gcent_layer_mi *out)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_mi", out);
+    int st = plan_begin(plan, where, out);
     if (st != GCENT_OK)
         return st;
     gcent__part q;
-    st = layer_run(plan, s, lds, 0, plan->n, &q);
+    st = layer_run(plan, s, 0, plan->n, &q);
     if (st == GCENT_OK)
         st = layer_result(&q, &plan->err, out);
     if (st == GCENT_OK)
@@ -416,19 +418,49 @@ int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_l
     return st;
 }
 
-int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, size_t lds,
-                                  size_t row_begin, size_t row_end, gcent_partial *part)
+/* A shard's execution into part. */
+static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
+                           size_t row_begin, size_t row_end, gcent_partial *part)
 {
-    int st = plan_begin(plan, "gcent_plan_execute_mi_partial", part);
+    int st = plan_begin(plan, where, part);
     if (st != GCENT_OK)
         return st;
     gcent__part q;
-    st = layer_run(plan, s, lds, row_begin, row_end, &q);
+    st = layer_run(plan, s, row_begin, row_end, &q);
     if (st == GCENT_OK) {
         gcent__part_store(part, &q);
         plan->last_method = q.method;
     }
     return st;
+}
+
+int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_layer_mi *out)
+{
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return execute(plan, "gcent_plan_execute_mi", &rows, out);
+}
+
+int gcent_plan_execute_mi_f32(gcent_plan *plan, const float *s, size_t lds,
+                              gcent_layer_mi *out)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return execute(plan, "gcent_plan_execute_mi_f32", &rows, out);
+}
+
+int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, size_t lds,
+                                  size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_mi_partial", &rows, row_begin, row_end,
+                           part);
+}
+
+int gcent_plan_execute_mi_partial_f32(gcent_plan *plan, const float *s, size_t lds,
+                                      size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_mi_partial_f32", &rows, row_begin,
+                           row_end, part);
 }
 
 int gcent_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d, size_t lds,

@@ -44,7 +44,8 @@ int gcent__plan_engines(gcent_plan *pl, size_t nseg, int groups, size_t sub_cap,
     int st = gcent__mix_alloc(&pl->mx, n, d, e);
     if (st == GCENT_OK && pl->use_mc) {
         st = gcent__pack_alloc(&pl->P, &pl->pws, n, d, nseg, groups,
-                               pl->o.prune != GCENT_PRUNE_OFF, e);
+                               pl->o.prune != GCENT_PRUNE_OFF,
+                               pl->o.precision == GCENT_PRECISION_SINGLE, e);
         if (st == GCENT_OK) {
             pl->ord = gcent__malloc((n ? n : 1) * sizeof(size_t));
             pl->shard = gcent__malloc((n ? n : 1) * sizeof(size_t));
@@ -125,15 +126,15 @@ int gcent_plan_get(const gcent_plan *plan, gcent_opt opt, double *value)
     return gcent__opts_get(&plan->o, opt, value);
 }
 
-int gcent__plan_check(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re)
+int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re)
 {
-    int st = gcent__check_shape(&pl->err, s, pl->n, pl->d, lds);
+    int st = gcent__check_rows_shape(&pl->err, s, pl->n, pl->d);
     if (st == GCENT_OK && !(rb <= re && re <= pl->n))
         st = gcent__seterr(&pl->err, GCENT_EINVAL,
                            "row range [%zu, %zu) is not inside [0, %zu) (row_begin <= row_end "
                            "<= the number of rows)", rb, re, pl->n);
     if (st == GCENT_OK)
-        st = gcent__check_finite(&pl->err, s, pl->n, pl->d, lds);
+        st = gcent__check_rows_finite(&pl->err, s, pl->n, pl->d);
     return st;
 }
 

@@ -94,8 +94,7 @@ GCENT__HIDDEN int gcent__plan_quad_share(gcent_plan *pl, const gcent__mix *m, si
                                          size_t re, size_t N, double coef, gcent__progress *p,
                                          gcent__xacc *val, gcent__xacc *err);
 
-/* Check an execution's samples (s, lds) against the plan; reason in pl->err. */
-GCENT__HIDDEN int gcent__plan_check(gcent_plan *pl, const double *s, size_t lds, size_t rb,
-                                    size_t re);
+/* Check an execution's samples against the plan; reason in pl->err. */
+GCENT__HIDDEN int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re);
 
 #endif /* GCENT_PLAN_H_INTERNAL */
