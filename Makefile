@@ -1,7 +1,7 @@
 # libgcent -- plain GNU Makefile.
-# Targets: all static shared cli check check-abi examples demo docs bench install uninstall
-#          clean distclean engine-ref check-asan check-alloc check-tsan check-valgrind check-abidiff
-#          coverage fuzz
+# Targets: all (static shared cli) static shared cli check check-abi examples demo docs
+#          bench install uninstall clean distclean engine-ref check-asan check-alloc
+#          check-tsan check-valgrind check-abidiff coverage fuzz
 # Honours PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR, BINDIR, MANDIR, CMAKEDIR,
 # CC, CFLAGS, CPPFLAGS, LDFLAGS.
 # BLAS: BLAS_PC names the pkg-config module of the BLAS to link (default `blas`,
@@ -69,6 +69,8 @@ SRCS := $(wildcard src/*.c)
 OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS))
 HDRS := include/gcent.h $(wildcard include/gcent/*.h)
 
+DOCS_STAMP := build/docs/stamp
+
 TEST_SRCS := $(wildcard tests/*.c) tests/ref/engine_cases.c
 TEST_BIN  := build/tests/gcent-tests
 
@@ -108,7 +110,7 @@ COV_CFLAGS := $(COV_OPT) -g --coverage -fprofile-abs-path -DGCENT_NO_CLONES -DGC
 
 .PHONY: all static shared cli check check-abi check-asan check-alloc check-tsan check-valgrind \
         check-abidiff abi-baseline coverage fuzz examples demo docs bench install uninstall \
-        clean distclean engine-ref
+        clean distclean engine-ref check-headers
 .DELETE_ON_ERROR:
 # Objects reached only through pattern rules stay (incremental builds).
 .SECONDARY:
@@ -445,20 +447,15 @@ abi-baseline: $(SHLIB)
 PATHS_STAMP := build/paths.stamp
 PATHS_TEXT = PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) BLAS_LIBS=$(BLAS_LIBS) \
     THREAD_LIBS=$(THREAD_LIBS)
-# Requires.private names the BLAS modules when their .pc files exist, otherwise
-# the flags go to Libs.private directly (pkgconf fails on missing modules).
-PC_REQUIRES := $(shell $(PKG_CONFIG) --exists lapacke $(BLAS_PC) 2>/dev/null && echo "lapacke $(BLAS_PC)")
-ifeq ($(PC_REQUIRES),)
+# The BLAS/LAPACKE link flags go to Libs.private (not Requires.private, which
+# would make `pkg-config --cflags gcent` add their include paths, although the
+# headers need no BLAS): `pkg-config --static --libs gcent` stays complete.
 PC_LIBS_PRIVATE := $(BLAS_LIBS) $(THREAD_LIBS) -lm
-else
-PC_LIBS_PRIVATE := $(THREAD_LIBS) -lm
-endif
 
 build/gcent.pc: pkgconfig/gcent.pc.in $(VERSION_H) $(PATHS_STAMP)
 	@mkdir -p build
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES)|' \
 	    -e 's|@LIBS_PRIVATE@|$(PC_LIBS_PRIVATE)|' $< > $@
 
 # CMake: gcentConfig.cmake (imported targets gcent::gcent and
@@ -477,10 +474,35 @@ build/cmake/%.cmake: cmake/%.cmake.in $(VERSION_H) $(PATHS_STAMP)
 	$(CMAKE_SED) $< > $@
 CMAKE_FILES := build/cmake/gcentConfig.cmake build/cmake/gcentConfigVersion.cmake
 
+# ---- the command-line tool --------------------------------------------------------
+# gcent-estimate (examples/gcent-estimate.c and support/), built against the
+# library just built and installed into BINDIR by `make install`. It links
+# libgcent statically (BLAS, LAPACKE, pthread and libm dynamically): the
+# installed program needs no RUNPATH and no libgcent.so, runs from any prefix
+# (also a DESTDIR staging tree that is moved), and always uses the library it
+# was built with. Its manual page, docs/man/gcent-estimate.1, is written by
+# hand (scripts/check-man-options.sh checks it lists the options of --help).
+CLI_BIN := build/bin/gcent-estimate
+cli: $(CLI_BIN)
+$(CLI_BIN): build/plain/examples/gcent-estimate.o build/plain/libsupport.a $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< build/plain/libsupport.a $(STLIB) $(LDFLAGS) $(LIB_LIBS)
+
 # ---- install ------------------------------------------------------------------
-install: all build/gcent.pc $(CMAKE_FILES)
+# Headers, libgcent.a and .so (with its links), gcent.pc, the CMake package,
+# gcent-estimate and its man page, and the API's man3 pages: those
+# `make docs` writes with Doxygen, all named gcent* or GCENT_* (no generic
+# page names; scripts/man3-pages.sh). When Doxygen is found, install
+# (re)builds them first; otherwise it installs those of an earlier
+# `make docs`, if any, and says so. INSTALL_MAN3=no leaves them out.
+MAN1DIR := $(MANDIR)/man1
+MAN3DIR := $(MANDIR)/man3
+INSTALL_MAN3 ?= yes
+HAVE_DOXYGEN = $(shell command -v $(DOXYGEN) 2>/dev/null)
+install: all build/gcent.pc $(CMAKE_FILES) \
+         $(if $(filter yes,$(INSTALL_MAN3)),$(if $(HAVE_DOXYGEN),$(DOCS_STAMP)))
 	install -d $(DESTDIR)$(INCLUDEDIR)/gcent $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-	    $(DESTDIR)$(CMAKEDIR)
+	    $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR)
 	install -m 644 include/gcent.h $(DESTDIR)$(INCLUDEDIR)/gcent.h
 	install -m 644 $(wildcard include/gcent/*.h) $(DESTDIR)$(INCLUDEDIR)/gcent/
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libgcent.a
@@ -490,6 +512,17 @@ install: all build/gcent.pc $(CMAKE_FILES)
 	ln -sf libgcent.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgcent.so
 	install -m 644 build/gcent.pc $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
 	install -m 644 $(CMAKE_FILES) $(DESTDIR)$(CMAKEDIR)/
+	install -m 755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/gcent-estimate
+	install -m 644 docs/man/gcent-estimate.1 $(DESTDIR)$(MAN1DIR)/gcent-estimate.1
+ifeq ($(INSTALL_MAN3),yes)
+	@set -- build/docs/man3/*.3; \
+	if [ -f "$$1" ]; then \
+	    install -d $(DESTDIR)$(MAN3DIR) && install -m 644 "$$@" $(DESTDIR)$(MAN3DIR)/ && \
+	    echo "install: $$# API man pages (man3) into $(DESTDIR)$(MAN3DIR)$(if $(HAVE_DOXYGEN),,: those of an earlier make docs; $(DOXYGEN) was not found to refresh them)"; \
+	else \
+	    echo "install: no API man pages (man3): $(DOXYGEN) was not found (Debian: doxygen); install it and run make install again"; \
+	fi
+endif
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/gcent.h
@@ -501,13 +534,46 @@ uninstall:
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/gcent.pc
 	rm -f $(addprefix $(DESTDIR)$(CMAKEDIR)/,$(notdir $(CMAKE_FILES)))
 	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(BINDIR)/gcent-estimate $(DESTDIR)$(MAN1DIR)/gcent-estimate.1
+	rm -f $(DESTDIR)$(MAN3DIR)/gcent*.3 $(DESTDIR)$(MAN3DIR)/GCENT_*.3
+
+# ---- Python package (python/gcent: ctypes over libgcent; docs/guide.md) ------------
+# make install puts the package into PYTHONDIR (default PREFIX/lib/python3/
+# dist-packages; Debian's python3 reads /usr/local/lib/python3/dist-packages,
+# other prefixes need PYTHONPATH) and records LIBDIR in gcent/_installed.py,
+# where the package looks for libgcent.so. make check runs its tests
+# (python/tests, pytest) against the freshly built shared library, and the
+# test of the PyTorch example's data set (examples/python/test_szt12.py).
+PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+PY_SRCS := $(filter-out python/gcent/_installed.py,$(wildcard python/gcent/*.py))
+
+check: check-python
+check-python: $(SHLIB)
+	cd python && GCENT_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONDONTWRITEBYTECODE=1 \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests ../examples/python
+
+install: install-python
+install-python:
+	install -d $(DESTDIR)$(PYTHONDIR)/gcent
+	install -m 644 $(PY_SRCS) $(DESTDIR)$(PYTHONDIR)/gcent/
+	printf '"""Written by make install: where libgcent was installed."""\nLIBDIR = %s\n' \
+	    "'$(LIBDIR)'" > $(DESTDIR)$(PYTHONDIR)/gcent/_installed.py
+
+uninstall: uninstall-python
+uninstall-python:
+	rm -rf $(DESTDIR)$(PYTHONDIR)/gcent
+
+.PHONY: check-python install-python uninstall-python
 
 # ---- examples (built against an installed copy, through pkg-config only) --------
+# A staged install in build/stage, and the examples linked with its archive
+# (LINK=static: examples/Makefile), so that they keep running after
+# `make clean` (which removes build/ and lib/ but not the example programs;
+# `make distclean` removes those too).
 STAGE := $(CURDIR)/build/stage
 examples:
-	$(MAKE) install PREFIX=$(STAGE) DESTDIR=
-	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig $(MAKE) -C examples \
-	    LDFLAGS="$(LDFLAGS) -Wl,-rpath,$(STAGE)/lib"
+	$(MAKE) install PREFIX=$(STAGE) DESTDIR= INSTALL_MAN3=no
+	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig $(MAKE) -C examples LINK=static
 
 # The information plane of the noisy 12-bit network, shortened schedule
 # (the full default of noisy_mlp is 5000 epochs, 60 points, k = 8).
@@ -531,6 +597,11 @@ $(BENCH_BIN): build/plain/bench/bench.o build/plain/libsupport.a $(STLIB)
 bench: $(BENCH_BIN)
 	$(BENCH_BIN) $(if $(BENCH_QUICK),--quick) --python $(PYTHON) --peer bench/peer.py
 
+# The public headers: standalone as C11 and C++11, clean under clang
+# -Wdocumentation (scripts/check-headers.sh; needs clang; CI runs it).
+check-headers:
+	scripts/check-headers.sh include
+
 # The engine regression reference (tests/data/engine_ref.txt): the values of
 # the library at hand for the cases of tests/ref/engine_cases.c. It was written
 # before the one-engine redesign and is kept: regenerate it only on purpose.
@@ -543,13 +614,23 @@ engine-ref: build/ref/gen-engine-ref
 	build/ref/gen-engine-ref > tests/data/engine_ref.txt
 
 # ---- documentation ---------------------------------------------------------------
-docs:
+# Doxygen (docs/Doxyfile): HTML in build/docs/html, man pages in
+# build/docs/man/man3, and in build/docs/man3 those that make install
+# installs (scripts/man3-pages.sh: gcent* and GCENT_* only, the headers' pages
+# renamed gcent_NAME.h.3). Rebuilt when a header, the guide or the Doxyfile
+# changes.
+$(DOCS_STAMP): docs/Doxyfile docs/guide.md $(HDRS) scripts/man3-pages.sh
 	rm -rf build/docs && mkdir -p build/docs
-	( cat docs/Doxyfile; echo "PROJECT_NUMBER = $(VERSION)" ) | doxygen -
-	@echo "API reference: build/docs/html/index.html, man pages: build/docs/man"
+	( cat docs/Doxyfile; echo "PROJECT_NUMBER = $(VERSION)" ) | $(DOXYGEN) -
+	scripts/man3-pages.sh build/docs/man/man3 build/docs/man3
+	touch $@
+docs: $(DOCS_STAMP)
+	@echo "API reference: build/docs/html/index.html, man pages: build/docs/man3"
 
 clean:
 	rm -rf build lib/libgcent.*
+
+distclean: clean
 	-$(MAKE) -C examples clean
 
 # The flag stamps (see "dependency tracking" above), written now.

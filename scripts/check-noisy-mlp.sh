@@ -1,5 +1,6 @@
 #!/bin/sh
-# check-noisy-mlp.sh: checks noisy_mlp.csv (examples/noisy_mlp.c) against the
+# check-noisy-mlp.sh: checks noisy_mlp.csv (examples/noisy_mlp.c), or the CSV of
+# examples/python/torch_infoplane.py (the same columns), against the
 # exact bounds every estimate must respect, whatever the training did:
 #   - the file has ROWS data rows (measured epochs x hidden layers);
 #   - 0 < I(X;T_l) <= ln 4096 (+1e-7): X is uniform over the 4096 patterns;

@@ -60,11 +60,16 @@ static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t r
     const uint64_t qu = pl->use_quad ? GCENT__QUAD_UNITS : 0;
     gcent__progress p;
     gcent__progress_init(&p, pl->progress, pl->progress_user, &pl->err, setup + mcu + qu);
+    st = gcent__progress_report(&p, 0); /* at once: the setup of a large call takes time */
+    if (st != GCENT_OK)
+        return st;
     gcent__part_init(q, GCENT__PART_ENTROPY, &pl->o, pl->n, pl->n, 1, pl->d, pl->beta, rb, re);
     q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, pl->w, NULL, 0, pl->beta);
-    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, pl->w, pl->beta, &pl->err);
+    gcent__ticker tk;
+    gcent__ticker_init(&tk, &p, GCENT__FILL_UNITS, 3.0 * (double)pl->n);
+    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, pl->w, pl->beta, &pl->err, &tk);
     if (st == GCENT_OK)
-        st = gcent__progress_step(&p, 1);
+        st = gcent__ticker_end(&tk);
     if (st != GCENT_OK)
         return st;
     q->kept = pl->mx.n;
@@ -76,14 +81,15 @@ static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t r
         st = gcent__progress_step(&p, 1);
         if (st == GCENT_OK && quad) {
             q->method = GCENT_METHOD_QUADRATURE;
-            st = gcent__progress_step(&p, (setup - 2) + mcu);
+            st = gcent__progress_step(&p, (setup - GCENT__FILL_UNITS - 1) + mcu);
             if (st == GCENT_OK)
                 st = gcent__plan_quad_share(pl, &pl->mx, rb, re, pl->n, 1.0, &p,
                                             &q->acc.e[0], &q->acc.s1[0]);
         } else if (st == GCENT_OK) {
             q->method = GCENT_METHOD_MC;
             /* the rows' units (mcu) are an upper bound: finish reports the total */
-            st = gcent__plan_mc(pl, NULL, 0, NULL, NULL, rb, re, &p, setup - 2, &q->acc);
+            st = gcent__plan_mc(pl, NULL, 0, NULL, NULL, rb, re, &p,
+                                setup - GCENT__FILL_UNITS - 1, &q->acc);
         }
     }
     if (st == GCENT_OK)
@@ -367,7 +373,7 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     st = gcent__mix_alloc(&m, n, d, &ctx->err);
     const gcent__rows rows = gcent__rows_of(s, lds);
     if (st == GCENT_OK)
-        st = gcent__mix_fill(&m, &rows, NULL, n, w, beta, &ctx->err);
+        st = gcent__mix_fill(&m, &rows, NULL, n, w, beta, &ctx->err, NULL);
     if (st == GCENT_OK)
         st = gcent__pack_alloc(&P, &W, m.n, d, 1, 0, ctx->o.prune != GCENT_PRUNE_OFF, 0,
                                &ctx->err);

@@ -99,8 +99,10 @@ static void kd_order(const gcent__mix *m, size_t *idx, kd_key *tmp, size_t lo, s
 }
 
 static size_t kd_node(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *tmp,
-                      size_t a, size_t sb0, size_t lo, size_t hi, size_t pk)
+                      size_t a, size_t sb0, size_t lo, size_t hi, size_t pk, gcent__ticker *tk)
 {
+    if (tk != NULL && tk->st != GCENT_OK)
+        return SIZE_MAX; /* canceled: the caller discards the tree */
     const size_t B = GCENT__PK_BLK;
     size_t v = SIZE_MAX;
     if (P->node) {
@@ -111,6 +113,8 @@ static size_t kd_node(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *
     }
     if (hi - lo <= B) {
         kd_order(m, idx, tmp, lo, hi, pk);
+        if (tk != NULL)
+            gcent__ticker_add(tk, (double)(hi - lo));
         return v;
     }
     const size_t n = m->n, len = hi - lo;
@@ -130,6 +134,8 @@ static size_t kd_node(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *
     }
     if (!(wbest > 0.0)) { /* all equal: one leaf of several blocks */
         kd_order(m, idx, tmp, lo, hi, pk);
+        if (tk != NULL)
+            gcent__ticker_add(tk, (double)(hi - lo));
         return v;
     }
     size_t unit = len > 512 ? 256 : B;
@@ -144,10 +150,12 @@ static size_t kd_node(gcent__pack *P, const gcent__mix *m, size_t *idx, kd_key *
     for (size_t t = len; t > 1; t >>= 1)
         rounds += 2;
     gcent__kd_select(tmp, len, half, rounds);
+    if (tk != NULL && gcent__ticker_add(tk, (double)len) != GCENT_OK)
+        return SIZE_MAX;
     for (size_t p = lo; p < hi; ++p)
         idx[p] = tmp[p - lo].idx;
-    size_t l = kd_node(P, m, idx, tmp, a, sb0, lo, lo + half, best);
-    size_t r = kd_node(P, m, idx, tmp, a, sb0, lo + half, hi, best);
+    size_t l = kd_node(P, m, idx, tmp, a, sb0, lo, lo + half, best, tk);
+    size_t r = kd_node(P, m, idx, tmp, a, sb0, lo + half, hi, best, tk);
     if (P->node) {
         P->node[v].left = l;
         P->node[v].right = r;
@@ -180,9 +188,9 @@ static void box_of(const gcent__pack *P, size_t j0, size_t j1, double *box)
 }
 
 size_t gcent__kd_build(gcent__pack *P, const gcent__mix *m, size_t *idx, gcent__kd_key *tmp,
-                       size_t a, size_t sb0, size_t b)
+                       size_t a, size_t sb0, size_t b, gcent__ticker *tk)
 {
-    return kd_node(P, m, idx, tmp, a, sb0, a, b, m->d);
+    return kd_node(P, m, idx, tmp, a, sb0, a, b, m->d, tk);
 }
 
 void gcent__kd_boxes(gcent__pack *P)

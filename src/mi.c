@@ -238,14 +238,19 @@ static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
         pl->use_quad ? GCENT__QUAD_UNITS + cond_units(pl) + class_units(pl) : 0;
     gcent__progress p;
     gcent__progress_init(&p, pl->progress, pl->progress_user, &pl->err, setup + mcu + qu);
+    st = gcent__progress_report(&p, 0); /* at once: the setup of a large call takes time */
+    if (st != GCENT_OK)
+        return st;
     gcent__part_init(q, GCENT__PART_LAYER, &pl->o, pl->n, pl->m, pl->k, pl->d, pl->beta, rb,
                      re);
     q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, NULL, pl->labels, pl->m, pl->beta);
     q->with_y = (uint32_t)with_y;
     q->hy = pl->hy;
-    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, NULL, pl->beta, &pl->err);
+    gcent__ticker tk;
+    gcent__ticker_init(&tk, &p, GCENT__FILL_UNITS, 3.0 * (double)pl->n);
+    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, NULL, pl->beta, &pl->err, &tk);
     if (st == GCENT_OK)
-        st = gcent__progress_step(&p, 1);
+        st = gcent__ticker_end(&tk);
     if (st != GCENT_OK)
         return st;
     q->kept = pl->mx.n;
@@ -256,7 +261,7 @@ static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
     st = gcent__progress_step(&p, 1);
     if (st == GCENT_OK && quad) {
         q->method = GCENT_METHOD_QUADRATURE;
-        st = gcent__progress_step(&p, (setup - 2) + mcu);
+        st = gcent__progress_step(&p, (setup - GCENT__FILL_UNITS - 1) + mcu);
         if (st == GCENT_OK)
             st = layer_quad(pl, rb, re, &p, &q->acc);
     } else if (st == GCENT_OK) {
@@ -264,7 +269,7 @@ static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
         const gcent__mc_layer L = {.k = pl->k, .in_cls = pl->in_cls, .start = pl->start,
                                    .with_y = with_y};
         st = gcent__plan_mc(pl, pl->segf, with_y ? pl->ncls : 1, pl->grp, &L, rb, re, &p,
-                            setup - 2, &q->acc);
+                            setup - GCENT__FILL_UNITS - 1, &q->acc);
     }
     if (st == GCENT_OK)
         st = gcent__progress_finish(&p);

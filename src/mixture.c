@@ -5,6 +5,7 @@
 #include <string.h>
 #include "alloc.h"
 #include "mixture.h"
+#include "threads.h"
 
 int gcent__mix_alloc(gcent__mix *m, size_t cap, size_t d, gcent__err *e)
 {
@@ -43,8 +44,11 @@ void gcent__mix_free(gcent__mix *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Rows between two progress ticks of gcent__mix_fill. */
+#define FILL_TICK 65536
+
 int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows, size_t n,
-                    const double *w, double beta, gcent__err *e)
+                    const double *w, double beta, gcent__err *e, gcent__ticker *tk)
 {
     const size_t d = m->d;
     size_t kept = 0;
@@ -58,6 +62,9 @@ int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows, siz
             wsum += wi;
             ++kept;
         }
+        if (tk != NULL && (p + 1) % FILL_TICK == 0 &&
+            gcent__ticker_add(tk, (double)FILL_TICK) != GCENT_OK)
+            return tk->st;
     }
     m->n = kept;
 
@@ -95,6 +102,8 @@ int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows, siz
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
+        if (tk != NULL && gcent__ticker_add(tk, (double)kept / (double)d) != GCENT_OK)
+            return tk->st;
         c[k] = 0.5 * lo + 0.5 * hi;
         double half = (0.5 * hi - 0.5 * lo) / beta;
         if (!(half <= 1e150))
@@ -112,6 +121,9 @@ int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows, siz
             double u = isfinite(diff) ? diff / beta : x / beta - c[k] / beta;
             m->ut[k * kept + j] = u;
         }
+        if (tk != NULL && (j + 1) % FILL_TICK == 0 &&
+            gcent__ticker_add(tk, (double)FILL_TICK) != GCENT_OK)
+            return tk->st;
     }
     return GCENT_OK;
 }

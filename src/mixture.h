@@ -7,6 +7,8 @@
 #include "common.h"
 #include "err.h"
 
+struct gcent__ticker; /* threads.h */
+
 /* A Gaussian mixture in scaled coordinates u = (s - c) / beta, so that every
  * component is N(u_j, I_d). Only centres with positive weight are kept. The
  * arrays have room for cap centres (gcent__mix_alloc); n <= cap are in use,
@@ -31,10 +33,13 @@ GCENT__HIDDEN void gcent__mix_free(gcent__mix *m);
  * the rows taken in the
  * order rows[0..n-1] (NULL: 0..n-1); w (NULL: uniform) is indexed by the
  * caller's row numbers; zero weights are dropped. No allocation (n <= cap).
- * GCENT_OK or GCENT_ERANGE (beta too small for the spread: scaled
- * coordinates beyond 1e150), reason in e. */
+ * tk (may be NULL) counts 3 n units of work (the weights, the ranges, the
+ * scaled copy).
+ * GCENT_OK, GCENT_ERANGE (beta too small for the spread: scaled coordinates
+ * beyond 1e150; reason in e) or GCENT_ECANCELED (from tk). */
 GCENT__HIDDEN int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows,
-                                  size_t n, const double *w, double beta, gcent__err *e);
+                                  size_t n, const double *w, double beta, gcent__err *e,
+                                  struct gcent__ticker *tk);
 /* Centres [lo, hi) of full into sub (cap >= hi - lo), weights renormalised. */
 GCENT__HIDDEN void gcent__mix_sub(const gcent__mix *full, size_t lo, size_t hi,
                                   gcent__mix *sub);

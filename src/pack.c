@@ -174,7 +174,7 @@ static void single_copy(gcent__pack *P, int groups)
  * order, boxes; then the pruning decision. pos goes to P->pos_a. */
 static int layout(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
                   const size_t *seg_first, size_t nseg, const size_t *group, double tol,
-                  int force)
+                  int force, gcent__ticker *tk)
 {
     const size_t n = m->n, d = m->d, B = GCENT__PK_BLK;
     size_t one[2] = {0, n};
@@ -212,12 +212,16 @@ static int layout(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
             P->grp[j] = -1.0;
         for (size_t k = 0; k < d; ++k)
             P->u[gcent__pk_at(P, j, k)] = 0.0;
+        if ((j + 1) % 65536 == 0 && gcent__ticker_add(tk, 65536.0) != GCENT_OK)
+            return tk->st;
     }
     size_t at = 0;
     for (size_t s = 0; s < nseg; ++s) {
         size_t a = seg_first[s], b = seg_first[s + 1];
         P->seg[s] = at / B;
-        size_t root = gcent__kd_build(P, m, idx, W->keys, a, at / B, b);
+        size_t root = gcent__kd_build(P, m, idx, W->keys, a, at / B, b, tk);
+        if (tk->st != GCENT_OK)
+            return tk->st;
         if (P->seg_root)
             P->seg_root[s] = a < b ? root : SIZE_MAX;
         for (size_t p = a; p < b; ++p, ++at) {
@@ -228,6 +232,8 @@ static int layout(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
                 P->grp[at] = (double)group[i];
             for (size_t k = 0; k < d; ++k)
                 P->u[gcent__pk_at(P, at, k)] = m->ut[k * n + i];
+            if ((p + 1) % 65536 == 0 && gcent__ticker_add(tk, 65536.0) != GCENT_OK)
+                return tk->st;
         }
         at = (at + B - 1) / B * B;
     }
@@ -235,6 +241,8 @@ static int layout(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
     single_copy(P, group != NULL);
     if (P->node) {
         gcent__kd_boxes(P);
+        if (gcent__ticker_add(tk, (double)n) != GCENT_OK)
+            return tk->st;
         if (!force && !gcent__prune_pays(P, W)) {
             P->node = NULL;
             P->box = NULL;
@@ -258,14 +266,18 @@ static int lex_cmp(const gcent__mix *m, size_t a, size_t b)
     return a < b ? -1 : a > b;
 }
 
-/* A merge sort (qsort has no context argument in C11). */
-static void lex_sort(size_t *v, size_t *tmp, size_t n, const gcent__mix *m)
+/* A merge sort (qsort has no context argument in C11); tk counts the
+ * elements merged (n ceil(log2 n) in all) and stops the sort early on a
+ * cancellation. */
+static void lex_sort(size_t *v, size_t *tmp, size_t n, const gcent__mix *m, gcent__ticker *tk)
 {
-    if (n < 2)
+    if (n < 2 || tk->st != GCENT_OK)
         return;
     size_t h = n / 2;
-    lex_sort(v, tmp, h, m);
-    lex_sort(v + h, tmp, n - h, m);
+    lex_sort(v, tmp, h, m, tk);
+    lex_sort(v + h, tmp, n - h, m, tk);
+    if (n >= 1024)
+        gcent__ticker_add(tk, (double)n);
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n)
         tmp[k++] = lex_cmp(m, v[j], v[i]) < 0 ? v[j++] : v[i++];
@@ -280,27 +292,38 @@ int gcent__pack_build(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
                       const size_t *seg_first, size_t nseg, const size_t *group, double tol,
                       int force, gcent__progress *p, uint64_t units)
 {
-    const uint64_t half = units / 2;
+    const size_t n = m->n, d = m->d;
     /* Exact duplicates are merged only with pruning on, one segment and no
      * groups (gcent_entropy, gcent_entropy_bounds): the merged centre has
      * the summed weight, and a query from one of its rows leaves out its own
      * weight only (self_lw). */
     const int merge = tol > 0.0 && P->cap_prune && group == NULL &&
-                      (seg_first == NULL || nseg == 1) && m->n >= 2 && W->ord != NULL;
+                      (seg_first == NULL || nseg == 1) && n >= 2 && W->ord != NULL;
+    /* progress: the sort of the merge (if any) and the k-d build share the
+     * units in proportion to their work */
+    double lg = 1.0;
+    for (size_t t = n; t > 1; t >>= 1)
+        lg += 1.0;
+        /* the layout ticks n to clear the storage, len per k-d split (n per level,
+     * about lg - 4 levels), n at the leaves, n to place the centres, n for
+     * the boxes */
+    const double sort_work = merge ? (double)n * lg : 0.0, kd_work = (double)n * (lg + 3.0);
+    const uint64_t su = (uint64_t)((double)units * sort_work / (sort_work + kd_work));
+    gcent__ticker tk;
     if (!merge) {
-        int st = gcent__progress_step(p, half);
-        if (st == GCENT_OK)
-            st = layout(P, W, m, seg_first, nseg, group, tol, force);
-        return st == GCENT_OK ? gcent__progress_step(p, units - half) : st;
+        gcent__ticker_init(&tk, p, units, kd_work);
+        int st = layout(P, W, m, seg_first, nseg, group, tol, force, &tk);
+        return st == GCENT_OK ? gcent__ticker_end(&tk) : st;
     }
-    const size_t n = m->n, d = m->d;
     size_t *ord = W->ord, *uid = W->tmp;
     for (size_t i = 0; i < n; ++i)
         ord[i] = i;
-    lex_sort(ord, uid, n, m);
-    int st = gcent__progress_step(p, half);
+    gcent__ticker_init(&tk, p, su, sort_work);
+    lex_sort(ord, uid, n, m, &tk);
+    int st = gcent__ticker_end(&tk);
     if (st != GCENT_OK)
         return st;
+    gcent__ticker_init(&tk, p, units - su, kd_work);
     /* uid[i] = number of the distinct centre of row i */
     size_t nu = 0;
     for (size_t r = 0; r < n; ++r) {
@@ -315,8 +338,8 @@ int gcent__pack_build(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
     }
     ++nu;
     if (nu == n) { /* no duplicates */
-        st = layout(P, W, m, NULL, 0, NULL, tol, force);
-        return st == GCENT_OK ? gcent__progress_step(p, units - half) : st;
+        st = layout(P, W, m, NULL, 0, NULL, tol, force, &tk);
+        return st == GCENT_OK ? gcent__ticker_end(&tk) : st;
     }
     gcent__mix *um = &W->um;
     um->n = nu;
@@ -337,7 +360,7 @@ int gcent__pack_build(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
         double rest = um->w[uid[i]] - m->w[i];
         self_lw[i] = rest > 0.0 ? log(rest) : -INFINITY;
     }
-    st = layout(P, W, um, NULL, 0, NULL, tol, force);
+    st = layout(P, W, um, NULL, 0, NULL, tol, force, &tk);
     if (st != GCENT_OK)
         return st;
     /* positions of the caller's rows: their merged centre */
@@ -345,7 +368,7 @@ int gcent__pack_build(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
         P->pos_b[i] = P->pos_a[uid[i]];
     P->pos = P->pos_b;
     P->self_lw = self_lw;
-    return gcent__progress_step(p, units - half);
+    return gcent__ticker_end(&tk);
 }
 
 void gcent__packed_order(const gcent__pack *P, size_t n, size_t *ord, size_t *cnt)

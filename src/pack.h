@@ -152,9 +152,12 @@ GCENT__HIDDEN void gcent__packed_order(const gcent__pack *P, size_t n, size_t *o
 GCENT__HIDDEN void gcent__kd_select(gcent__kd_key *v, size_t len, size_t k, size_t rounds);
 /* The k-d order of centres [a, b) of m (a segment whose first block is
  * sb0): idx[a, b) is permuted; with P->node the tree's nodes are appended
- * (P->nnode) and the segment's root returned (SIZE_MAX for none). */
+ * (P->nnode) and the segment's root returned (SIZE_MAX for none). tk (may
+ * be NULL) counts the centres placed; once it records a cancellation the
+ * build stops early (the result is then to be discarded). */
 GCENT__HIDDEN size_t gcent__kd_build(gcent__pack *P, const gcent__mix *m, size_t *idx,
-                                     gcent__kd_key *tmp, size_t a, size_t sb0, size_t b);
+                                     gcent__kd_key *tmp, size_t a, size_t sb0, size_t b,
+                                     gcent__ticker *tk);
 /* The nodes' bounding boxes, leaves from their centres, inner nodes as the
  * union of their children's. */
 GCENT__HIDDEN void gcent__kd_boxes(gcent__pack *P);

@@ -76,8 +76,16 @@ void gcent__part_init(gcent__part *q, uint32_t kind, const gcent__opts *o, size_
 
 void gcent__part_store(gcent_partial *to, const gcent__part *q)
 {
+    /* canonical accumulators: equal sums, equal bytes */
+    gcent__part c = *q;
+    for (int t = 0; t < GCENT__MC_TERMS; ++t) {
+        gcent__xacc_normalise(&c.acc.e[t]);
+        gcent__xacc_normalise(&c.acc.s1[t]);
+        gcent__xacc_normalise(&c.acc.s2[t]);
+    }
+    gcent__xacc_normalise(&c.acc.a0);
     memset(to, 0, sizeof *to);
-    memcpy(to, q, sizeof *q);
+    memcpy(to, &c, sizeof c);
 }
 
 int gcent__part_load(gcent__part *q, const gcent_partial *from, const char *what, gcent__err *e)
@@ -196,6 +204,7 @@ static int merge_ranges(gcent__part *a, const gcent__part *b, gcent__err *e)
                              "the merged partial would cover %u separate row ranges (at most "
                              "%d): merge neighbouring shards first", no, GCENT__PART_MAXRANGES);
     a->nranges = no;
+    memset(a->range, 0, sizeof a->range); /* canonical bytes: no stale ranges */
     memcpy(a->range, out, no * sizeof out[0]);
     return GCENT_OK;
 }

@@ -141,7 +141,7 @@ int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re
 uint64_t gcent__plan_setup_units(const gcent_plan *pl)
 {
     (void)pl;
-    return 4; /* mixture, method choice, packing (two halves) */
+    return GCENT__FILL_UNITS + 1 + GCENT__PACK_UNITS + 1;
 }
 
 int gcent__plan_choose_quad(gcent_plan *pl, double terms)
@@ -158,8 +158,9 @@ int gcent__plan_choose_quad(gcent_plan *pl, double terms)
 
 int gcent__plan_mc(gcent_plan *pl, const size_t *segf, size_t nseg, const size_t *grp,
                    const gcent__mc_layer *layer, size_t rb, size_t re, gcent__progress *p,
-                   uint64_t pack_units, gcent__mc_acc *out)
+                   uint64_t units, gcent__mc_acc *out)
 {
+    const uint64_t pack_units = units - 1; /* and 1 for the packed order */
     const gcent__mix *mx = &pl->mx;
     int st = gcent__pack_build(&pl->P, &pl->pws, mx, segf, nseg, grp,
                                gcent__prune_tol(&pl->o), 0, p, pack_units);
@@ -172,6 +173,9 @@ int gcent__plan_mc(gcent_plan *pl, const size_t *segf, size_t nseg, const size_t
         if (mx->index[i] >= rb && mx->index[i] < re)
             pl->shard[nrows++] = i;
     }
+    st = gcent__progress_step(p, 1);
+    if (st != GCENT_OK)
+        return st;
     const gcent__mc job = {.mx = mx, .P = &pl->P, .layer = layer, .seed = pl->o.seed,
                            .tag = GCENT__STREAM_ENTROPY_MC, .draws = pl->o.draws,
                            .rows = pl->shard, .nrows = nrows};

@@ -69,8 +69,12 @@ GCENT__HIDDEN int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, 
 GCENT__HIDDEN int gcent__plan_engines(gcent_plan *pl, size_t nseg, int groups, size_t sub_cap,
                                       size_t small_cap, gcent__err *e);
 
-/* Progress units of the setup of a shard (checks, fingerprint, mixture,
- * method choice, packing). */
+/* Progress units of the scaled copy of the samples (gcent__mix_fill). */
+#define GCENT__FILL_UNITS 8u
+/* Progress units of the packing (its sort and k-d build report as they go). */
+#define GCENT__PACK_UNITS 64u
+/* Progress units of the setup of a shard: the scaled copy, the method
+ * choice, the packing and the packed order. */
 GCENT__HIDDEN uint64_t gcent__plan_setup_units(const gcent_plan *pl);
 /* Whether quadrature is used for mixture pl->mx (the METHOD rule): QUADRATURE
  * -> yes, MC -> no; AUTO -> yes when d <= 2 and terms times its predicted

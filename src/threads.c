@@ -54,6 +54,44 @@ int gcent__progress_finish(gcent__progress *p)
     return gcent__progress_report(p, p->total);
 }
 
+void gcent__ticker_init(gcent__ticker *t, gcent__progress *p, uint64_t units, double work)
+{
+    t->p = p;
+    t->base = p ? p->done : 0;
+    t->units = units;
+    t->work = work > 0.0 ? work : 1.0;
+    t->done = 0.0;
+    t->stepped = 0;
+    t->st = GCENT_OK;
+}
+
+int gcent__ticker_add(gcent__ticker *t, double work)
+{
+    if (t->st != GCENT_OK || t->p == NULL)
+        return t->st;
+    t->done += work;
+    double f = t->done / t->work;
+    uint64_t k = f >= 1.0 ? t->units : (uint64_t)(f * (double)t->units);
+    if (k > t->stepped) {
+        t->stepped = k;
+        t->p->done = t->base + k;
+        t->st = gcent__progress_report(t->p, t->p->done);
+    }
+    return t->st;
+}
+
+int gcent__ticker_end(gcent__ticker *t)
+{
+    if (t->st != GCENT_OK || t->p == NULL)
+        return t->st;
+    if (t->stepped < t->units) {
+        t->stepped = t->units;
+        t->p->done = t->base + t->units;
+        t->st = gcent__progress_report(t->p, t->p->done);
+    }
+    return t->st;
+}
+
 #define GCENT__MAX_WORKERS 1024
 
 typedef struct {

@@ -31,6 +31,23 @@ GCENT__HIDDEN int gcent__progress_step(gcent__progress *p, uint64_t units);
 /* The final report, done == total, unless it was already made. */
 GCENT__HIDDEN int gcent__progress_finish(gcent__progress *p);
 
+/* Progress of a serial phase that advances p by `units` over `work` (any
+ * measure of it): gcent__ticker_add reports each time another 1/units of
+ * the work is done, and remembers a cancellation (st) so that deep loops
+ * can stop early; gcent__ticker_end completes the phase's units. */
+typedef struct gcent__ticker {
+    gcent__progress *p;       /* NULL: count only */
+    uint64_t base, units;
+    double work, done;
+    uint64_t stepped;         /* units reported */
+    int st;                   /* GCENT_OK or GCENT_ECANCELED */
+} gcent__ticker;
+
+GCENT__HIDDEN void gcent__ticker_init(gcent__ticker *t, gcent__progress *p, uint64_t units,
+                                      double work);
+GCENT__HIDDEN int gcent__ticker_add(gcent__ticker *t, double work);
+GCENT__HIDDEN int gcent__ticker_end(gcent__ticker *t);
+
 /* A unit of parallel work: process chunk `chunk` using worker slot `worker`
  * (0 <= worker < the pool's size, for per-worker scratch). Returns GCENT_OK
  * or a negative status. Must not depend on which worker runs it. */

@@ -18,7 +18,7 @@ static inline int gt_mix_init(gcent__mix *m, const double *s, size_t n, size_t d
     const gcent__rows rows = gcent__rows_of(s, lds);
     int st = gcent__mix_alloc(m, n, d, NULL);
     if (st == GCENT_OK)
-        st = gcent__mix_fill(m, &rows, NULL, n, w, beta, NULL);
+        st = gcent__mix_fill(m, &rows, NULL, n, w, beta, NULL, NULL);
     if (st != GCENT_OK)
         gcent__mix_free(m);
     return st;

@@ -17,6 +17,8 @@ int main(void)
     srunner_add_suite(sr, suite_prune());
     srunner_add_suite(sr, suite_npy());
     srunner_add_suite(sr, suite_engine());
+    srunner_add_suite(sr, suite_plan());
+    srunner_add_suite(sr, suite_shard());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

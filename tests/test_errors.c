@@ -370,6 +370,40 @@ START_TEST(test_progress_cancel)
 }
 END_TEST
 
+/* Every failure's message starts with the public function that failed,
+ * whatever layer found the problem, and is one line. */
+START_TEST(test_message_prefixes)
+{
+    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 2, 1);
+    double s[8] = {0, 1, 2, 3, 4, 5, 6, NAN}, out = 0.0, w2 = 0.0;
+    gcent_estimate e;
+    gcent_layer_mi r;
+    gcent_partial *part = calloc(1, sizeof *part);
+    struct { int st; const char *fn; } c[12];
+    int n = 0;
+#define TRY(call, name) (c[n].st = (call), c[n].fn = (name), \
+                         ck_assert_msg(c[n].st != GCENT_OK, "%s succeeded", name), \
+                         ck_assert_msg(strncmp(gcent_ctx_errmsg(ctx), name ": ", strlen(name) + 2) == 0 \
+                                       && gt_one_line(ctx), "%s: message '%s'", name, \
+                                       gcent_ctx_errmsg(ctx)), ++n)
+    TRY(gcent_entropy(ctx, s, 8, 1, 1, NULL, 0.1, &e), "gcent_entropy");
+    TRY(gcent_entropy(ctx, s, 4, 1, 1, NULL, 1e-300, &e), "gcent_entropy");
+    TRY(gcent_entropy_bounds(ctx, s, 0, 1, 1, NULL, 0.1, &out, &w2), "gcent_entropy_bounds");
+    TRY(gcent_noise_entropy(ctx, 0, 0.1, &out), "gcent_noise_entropy");
+    TRY(gcent_mi_layer(ctx, s, 4, 2, 1, 1, NULL, 0.1, &r), "gcent_mi_layer");
+    TRY(gcent_binned_entropy(ctx, s, 4, 1, 1, -1.0, &out), "gcent_binned_entropy");
+    TRY(gcent_binned_mi(ctx, s, 0, 2, 1, 1, NULL, 0.5, &out, NULL), "gcent_binned_mi");
+    TRY(gcent_bin_fixed_range_ctx(ctx, 1.0, 0.0, 4, &out, &w2), "gcent_bin_fixed_range");
+    TRY(gcent_ctx_set(ctx, GCENT_OPT_SEED, -1.0), "gcent_ctx_set");
+    TRY(gcent_mi_layer_partial(ctx, s, 4, 1, 1, 1, NULL, 0.1, 3, 9, part), "gcent_mi_layer_partial");
+    TRY(gcent_mi_layer_finish(ctx, part, &r), "gcent_mi_layer_finish");
+    TRY(gcent_partial_merge_ctx(ctx, part, part), "gcent_partial_merge");
+#undef TRY
+    free(part);
+    gcent_ctx_free(ctx);
+}
+END_TEST
+
 Suite *suite_errors(void)
 {
     Suite *s = suite_create("errors");
@@ -378,6 +412,7 @@ Suite *suite_errors(void)
     tcase_add_test(tc, test_nothing_printed);
     tcase_add_test(tc, test_weights_accepted);
     tcase_add_test(tc, test_padding_not_read);
+    tcase_add_test(tc, test_message_prefixes);
     TCase *pr = gt_tcase(s, "progress", 60);
     tcase_set_tags(pr, "long"); /* sizes set by the work chunks: see tests.h */
     tcase_add_test(pr, test_progress_reports);

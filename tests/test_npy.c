@@ -1,17 +1,24 @@
-/* The .npy reader of the examples (support/npy.h), on real files written by
- * NumPy (tests/data/npy, made by make_fixtures.py there).
+/* The reader of gcent-estimate (support/npy.c).
  *
- * Well-formed files: every element is compared bit for bit with the formula
- * the script used (F64, F32, LS, LU, LB; see make_fixtures.py), evaluated
- * here with the same integer arithmetic. Malformed files: each must fail with
- * a one-line reason naming the problem and leave the output untouched; every
- * truncation and every single-byte corruption of a valid file is tried in
- * memory too. */
+ * .npy arrays, on real files written by NumPy (tests/data/npy, made by
+ * make_fixtures.py there). Well-formed files: every element is compared bit
+ * for bit with the formula the script used (F64, F32, LS, LU, LB; see
+ * make_fixtures.py), evaluated here with the same integer arithmetic.
+ * Malformed files: each must fail with a one-line reason naming the problem
+ * and leave the output untouched; every truncation and every single-byte
+ * corruption of a valid file is tried in memory too.
+ *
+ * Labels (.npy of any integer, bool or whole-float dtype; text) against the
+ * dense codes they must get; formats that are not .npy or text (.npz,
+ * gzip, torch.save, ...) against the names they must be given; text tables
+ * (CSV, np.savetxt, pandas to_csv) against what must never be misread: a
+ * label-like column as activations, a pandas index as a unit, a line of
+ * bad numbers as a header; every position counted from 1. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tests.h"
-#include "../support/npy.h"
+#include "npy.h"
 
 #ifndef NPY_FIXTURES
 #define NPY_FIXTURES "tests/data/npy/"
@@ -275,9 +282,14 @@ START_TEST(test_int_limits)
                       lim[j].name, a.data[0], a.data[1]);
         npy_free(&a);
     }
-    load_err("lab_i8_too_big.npy", NPY_ACCEPT_INT, "element 1 is an integer beyond 2^53");
-    load_err("lab_i8_too_small.npy", NPY_ACCEPT_INT, "element 0 is an integer beyond 2^53");
-    load_err("lab_u8_too_big.npy", NPY_ACCEPT_INT, "element 0 is an integer beyond 2^53");
+    /* (npy_labels_parse takes them: test_npy_labels) */
+    load_err("lab_i8_too_big.npy", NPY_ACCEPT_INT,
+             "element 2 (in C order, from 1) is the integer 9007199254740993, which a double "
+             "cannot hold exactly");
+    load_err("lab_i8_too_small.npy", NPY_ACCEPT_INT, "element 1 (in C order, from 1) is the "
+             "integer -9223372036854775808");
+    load_err("lab_u8_too_big.npy", NPY_ACCEPT_INT, "element 1 (in C order, from 1) is the "
+             "integer 18446744073709551615");
     /* a column of labels, shape (6, 1) */
     npy_array a = load_ok("lab_i8_2d.npy", NPY_ACCEPT_INT);
     check_shape(&a, 2, 6, 1, 1);
@@ -451,6 +463,472 @@ START_TEST(test_every_byte_corrupted)
 }
 END_TEST
 
+/* ---- labels from .npy files ------------------------------------------------------------- */
+
+/* Labels that must be accepted, with their codes. */
+static npy_labels labels_ok(const char *name)
+{
+    size_t len;
+    unsigned char *buf = read_fixture(name, &len);
+    npy_labels l;
+    char err[256] = "junk";
+    int st = npy_labels_parse(buf, len, name, &l, err, sizeof err);
+    free(buf);
+    ck_assert_msg(st == 0, "%s: %s", name, err);
+    ck_assert_str_eq(err, "");
+    return l;
+}
+
+/* Labels that must be refused with `want` in the message, which starts with
+ * the name and never speaks of the reader's internals. */
+static void labels_err(const char *name, const char *want)
+{
+    size_t len;
+    unsigned char *buf = read_fixture(name, &len);
+    npy_labels l, before;
+    memset(&l, 0x5a, sizeof l);
+    before = l;
+    char err[512];
+    ck_assert_msg(npy_labels_parse(buf, len, name, &l, err, sizeof err) == -1, "%s: accepted",
+                  name);
+    free(buf);
+    ck_assert_msg(memcmp(&l, &before, sizeof l) == 0, "%s: output written on error", name);
+    ck_assert_msg(one_line(err), "%s: \"%s\" is not one line", name, err);
+    ck_assert_msg(strncmp(err, name, strlen(name)) == 0, "%s: no name in \"%s\"", name, err);
+    ck_assert_msg(strstr(err, want) != NULL, "%s: \"%s\" lacks \"%s\"", name, err, want);
+    ck_assert_msg(strstr(err, "2^53") == NULL, "%s: \"%s\"", name, err);
+}
+
+static void check_codes(const npy_labels *l, const int *want, size_t n, size_t classes)
+{
+    ck_assert_uint_eq(l->n, n);
+    ck_assert_uint_eq(l->classes, classes);
+    for (size_t i = 0; i < n; ++i)
+        ck_assert_msg(l->code[i] == want[i], "code %zu: %d, expected %d", i, l->code[i],
+                      want[i]);
+}
+
+START_TEST(test_npy_labels)
+{
+    /* the integer fixtures: dense codes in the order of the values */
+    for (size_t f = 0; f < sizeof int_files / sizeof int_files[0]; ++f) {
+        npy_labels l = labels_ok(int_files[f].name);
+        double lo = 1e300;
+        for (uint64_t i = 0; i < 11; ++i)
+            lo = fmin(lo, int_files[f].formula(i));
+        for (uint64_t i = 0; i < 11; ++i) /* the values are lo, lo + 1, ... (all present) */
+            ck_assert_int_eq(l.code[i], (int)(int_files[f].formula(i) - lo));
+        npy_labels_free(&l);
+        ck_assert_ptr_null(l.code);
+    }
+    /* whole floats, torch's usual dtype: 0.0 and -0.0 are one class */
+    npy_labels l = labels_ok("lab_f4_whole.npy");
+    for (size_t i = 0; i < 11; ++i)
+        ck_assert_int_eq(l.code[i], (int)(i % 3));
+    ck_assert_uint_eq(l.classes, 3);
+    npy_labels_free(&l);
+    static const int whole[] = {0, 2, 1, 1, 3, 2}; /* -1, 2, -0, 0, 7, 2 */
+    l = labels_ok("lab_f8_whole.npy");
+    check_codes(&l, whole, 6, 4);
+    npy_labels_free(&l);
+    /* ids a double cannot tell apart: 2^62 + 1, 2^62, -2^63; 2^64 - 1, 2^64 - 2, 0 */
+    static const int ids[] = {2, 1, 0, 2};
+    l = labels_ok("lab_i8_ids.npy");
+    check_codes(&l, ids, 4, 3);
+    npy_labels_free(&l);
+    l = labels_ok("lab_u8_ids.npy");
+    check_codes(&l, ids, 4, 3);
+    npy_labels_free(&l);
+    static const int two[] = {0, 1};
+    l = labels_ok("lab_i8_too_big.npy"); /* 0, 2^53 + 1 */
+    check_codes(&l, two, 2, 2);
+    npy_labels_free(&l);
+    l = labels_ok("lab_i8_2d.npy"); /* shape (6, 1) */
+    ck_assert_uint_eq(l.n, 6);
+    ck_assert_uint_eq(l.classes, 2);
+    npy_labels_free(&l);
+    npy_labels_free(&l);
+    npy_labels_free(NULL);
+
+    labels_err("lab_f8_frac.npy", "lab_f8_frac.npy: row 4: label 2.5 is not a whole number");
+    labels_err("lab_f8_nan.npy", "row 2: the label is NaN");
+    labels_err("lab_f8_huge.npy", "row 2: label 1e+30 is too large for a class id");
+    labels_err("lab_f8_row.npy", "(1, 5): save them as one column (y.reshape(-1))");
+    labels_err("f8_v3_3d.npy", "shape (n,) or (n, 1)");
+    labels_err("f8_scalar.npy", "a scalar");
+    labels_err("f8_empty_1d.npy", "no labels");
+    labels_err("err_fortran.npy", "Fortran-order");
+    labels_err("foreign_npz.npz", "not a .npy file, but a .npz archive");
+}
+END_TEST
+
+/* ---- formats that are not .npy or text ------------------------------------------------ */
+
+START_TEST(test_identify)
+{
+    static const struct {
+        const char *name, *want;
+    } foreign[] = {
+        {"foreign_npz.npz", "foreign_npz.npz is a .npz archive: extract the array with "
+                            "numpy.load(...)[name] and np.save it"},
+        {"foreign_gzip.npy.gz", "foreign_gzip.npy.gz is gzip-compressed: gunzip it first"},
+        {"foreign_bzip2.npy.bz2", "is bzip2-compressed: bunzip2 it first"},
+        {"foreign_xz.npy.xz", "is xz-compressed: unxz it first"},
+        {"foreign_torch.pt", "is a PyTorch file (torch.save): save the tensor with np.save"},
+        {"foreign_pickle.pkl", "is a Python pickle"},
+    };
+    char err[512];
+    for (size_t j = 0; j < sizeof foreign / sizeof foreign[0]; ++j) {
+        size_t len;
+        unsigned char *buf = read_fixture(foreign[j].name, &len);
+        ck_assert_int_eq(npy_identify(buf, len, foreign[j].name, err, sizeof err), -1);
+        ck_assert_msg(strncmp(err, foreign[j].want, strlen(foreign[j].want)) == 0 ||
+                          (strncmp(err, foreign[j].name, strlen(foreign[j].name)) == 0 &&
+                           strstr(err, foreign[j].want) != NULL),
+                      "%s: \"%s\"", foreign[j].name, err);
+        ck_assert(one_line(err));
+        /* the text reader names it too, not "a NUL byte" */
+        char *text = malloc(len + 1);
+        ck_assert_ptr_nonnull(text);
+        memcpy(text, buf, len);
+        text[len] = '\0';
+        npy_table t;
+        ck_assert_int_eq(npy_table_parse(text, len, foreign[j].name, NULL, &t, err, sizeof err),
+                         -1);
+        ck_assert_msg(strstr(err, foreign[j].want) != NULL, "%s: \"%s\"", foreign[j].name, err);
+        free(text);
+        free(buf);
+    }
+    /* formats without a fixture, by their magic */
+    static const struct {
+        const char *bytes;
+        size_t n;
+        const char *want;
+    } magic[] = {
+        {"\x28\xb5\x2f\xfd\x00\x00", 6, "zstd-compressed: unzstd it first"},
+        {"\x89HDF\r\n\x1a\n\x00", 9, "an HDF5 file"},
+        {"PK\x05\x06\x00\x00", 6, "an empty zip archive"},
+        {"PK\x03\x04", 4, "a zip archive"},
+    };
+    for (size_t j = 0; j < sizeof magic / sizeof magic[0]; ++j) {
+        ck_assert_int_eq(npy_identify((const unsigned char *)magic[j].bytes, magic[j].n, "F",
+                                      err, sizeof err), -1);
+        ck_assert_msg(strncmp(err, "F is ", 5) == 0 && strstr(err, magic[j].want) != NULL,
+                      "%s", err);
+    }
+    size_t len;
+    unsigned char *buf = read_fixture("f8_v1_2d.npy", &len);
+    ck_assert_int_eq(npy_identify(buf, len, "x", err, sizeof err), NPY_FILE_NPY);
+    ck_assert_str_eq(err, "");
+    ck_assert_int_eq(npy_identify(buf, 3, "x", err, sizeof err), NPY_FILE_NPY); /* cut magic */
+    free(buf);
+    ck_assert_int_eq(npy_identify((const unsigned char *)"1,2\n", 4, "x", err, sizeof err),
+                     NPY_FILE_TEXT);
+    ck_assert_int_eq(npy_identify((const unsigned char *)"", 0, "x", err, sizeof err),
+                     NPY_FILE_TEXT);
+    ck_assert_int_eq(npy_identify(NULL, 0, "x", err, sizeof err), -1);
+    /* npy_load names the archive too */
+    char p[512];
+    npy_array a;
+    fixture(p, sizeof p, "foreign_npz.npz");
+    ck_assert_int_eq(npy_load(p, &a, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "not a .npy file, but a .npz archive"));
+    /* npy_read_file: the bytes and a NUL after them */
+    char *whole;
+    size_t n;
+    fixture(p, sizeof p, "f4_v1_2d.npy");
+    ck_assert_int_eq(npy_read_file(p, &whole, &n, err, sizeof err), 0);
+    buf = read_fixture("f4_v1_2d.npy", &len);
+    ck_assert_uint_eq(n, len);
+    ck_assert(memcmp(whole, buf, len) == 0 && whole[n] == '\0');
+    free(buf);
+    free(whole);
+    ck_assert_int_eq(npy_read_file(NPY_FIXTURES "nothing.csv", &whole, &n, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "nothing.csv: "));
+}
+END_TEST
+
+/* ---- text tables -------------------------------------------------------------------------- */
+
+/* Parse a copy of text (freed before returning: the table must not point
+ * into it). */
+static int parse_text(const char *text, const npy_table_opts *o, npy_table *t, char *err,
+                      size_t errlen)
+{
+    size_t len = strlen(text);
+    char *copy = malloc(len + 1);
+    ck_assert_ptr_nonnull(copy);
+    memcpy(copy, text, len + 1);
+    int st = npy_table_parse(copy, len, "t.csv", o, t, err, errlen);
+    free(copy);
+    return st;
+}
+
+static npy_table table_ok(const char *text, const npy_table_opts *o)
+{
+    npy_table t;
+    char err[512] = "junk";
+    ck_assert_msg(parse_text(text, o, &t, err, sizeof err) == 0, "\"%s\": %s", text, err);
+    ck_assert_str_eq(err, "");
+    return t;
+}
+
+/* Must be refused with a one-line message holding `want`, output untouched. */
+static void table_err(const char *text, const npy_table_opts *o, const char *want)
+{
+    npy_table t, before;
+    memset(&t, 0x5a, sizeof t);
+    before = t;
+    char err[512];
+    ck_assert_msg(parse_text(text, o, &t, err, sizeof err) == -1, "\"%s\" accepted", text);
+    ck_assert_msg(memcmp(&t, &before, sizeof t) == 0, "\"%s\": output written", text);
+    ck_assert_msg(one_line(err), "\"%s\": \"%s\" is not one line", text, err);
+    ck_assert_msg(strncmp(err, "t.csv", 5) == 0, "\"%s\": \"%s\" lacks the name", text, err);
+    ck_assert_msg(strstr(err, want) != NULL, "\"%s\": \"%s\" lacks \"%s\"", text, err, want);
+    ck_assert_msg(strstr(err, "2^53") == NULL, "\"%s\": \"%s\"", text, err);
+}
+
+/* The table's values are exactly strtod of the given texts. */
+static void check_table(const npy_table *t, size_t rows, size_t cols, const char *const *cells)
+{
+    ck_assert_uint_eq(t->rows, rows);
+    ck_assert_uint_eq(t->cols, cols);
+    for (size_t i = 0; i < rows * cols; ++i)
+        ck_assert_msg(same_bits(t->v[i], strtod(cells[i], NULL)), "value %zu: %.17g, not %s", i,
+                      t->v[i], cells[i]);
+}
+
+START_TEST(test_label_columns)
+{
+    /* a label-like header name makes the labels, never a unit */
+    static const char *const vals[] = {"0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8"};
+    npy_table t = table_ok("a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,0\n", NULL);
+    check_table(&t, 2, 4, vals);
+    ck_assert_uint_eq(t.label_col, 5);
+    ck_assert(t.label_by_name && t.header && !t.index_dropped);
+    ck_assert_str_eq(t.label_name, "label");
+    static const int c10[] = {1, 0};
+    check_codes(&t.labels, c10, 2, 2);
+    ck_assert_uint_eq(t.line[0], 2);
+    ck_assert_uint_eq(t.line[1], 3);
+    npy_table_free(&t);
+    npy_table_free(&t);
+    npy_table_free(NULL);
+    static const char *const names[] = {"Label", "LABELS", "y", "Target", "targets",
+                                        "CLASS", "classes"};
+    for (size_t j = 0; j < sizeof names / sizeof names[0]; ++j) {
+        char text[128];
+        snprintf(text, sizeof text, "%s,u\n3,0.5\n4,0.25\n", names[j]);
+        ck_assert(npy_is_label_name(names[j]));
+        t = table_ok(text, NULL);
+        ck_assert_uint_eq(t.label_col, 1);
+        ck_assert_uint_eq(t.cols, 1);
+        ck_assert(t.v[0] == 0.5 && t.v[1] == 0.25);
+        npy_table_free(&t);
+    }
+    ck_assert(!npy_is_label_name("yy") && !npy_is_label_name("") && !npy_is_label_name(NULL));
+
+    /* labels from elsewhere: refused, naming --label-column */
+    npy_table_opts elsewhere = {.labels_elsewhere = 1};
+    table_err("a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n", &elsewhere,
+              "t.csv:1:5: column 5 \"label\" is named like labels, so it is not read as "
+              "activations: remove it from the file, or use it as the labels with "
+              "--label-column label instead of --labels");
+    table_err("a,label,Y\n1,2,3\n", NULL, "t.csv:1:3: columns 2 \"label\" and 3 \"Y\" are "
+              "both named like labels; choose the labels with --label-column");
+    table_err("label\n1\n2\n", NULL, "no column of activations (only the labels)");
+
+    /* --label-column by number and by name */
+    npy_table_opts by2 = {.label_column = "2"}, byname = {.label_column = "B"};
+    t = table_ok("0.5,cat,1\n0.25,dog,2\n", &by2); /* no header: names are labels */
+    static const char *const v2[] = {"0.5", "1", "0.25", "2"};
+    check_table(&t, 2, 2, v2);
+    check_codes(&t.labels, (const int[]){0, 1}, 2, 2);
+    ck_assert(!t.label_by_name && !t.header);
+    npy_table_free(&t);
+    t = table_ok("a,b\n1,7\n2,7\n", &byname); /* case-insensitive after an exact try */
+    ck_assert_uint_eq(t.label_col, 2);
+    ck_assert_uint_eq(t.labels.classes, 1);
+    npy_table_free(&t);
+    table_err("a,b,target\n1,2,0\n", &(npy_table_opts){.label_column = "a"},
+              "t.csv:1:3: column 3 \"target\" is named like labels, but --label-column a "
+              "chose column 1");
+    table_err("a,b\n1,2\n", &(npy_table_opts){.label_column = "zz"}, "t.csv:1: --label-column "
+              "zz: the header has no column of that name");
+    table_err("1,2\n", &(npy_table_opts){.label_column = "b"}, "no header line");
+    table_err("1,2\n", &(npy_table_opts){.label_column = "3"}, "--label-column 3: the file "
+              "has 2 columns");
+    table_err("1,2\n", &(npy_table_opts){.label_column = "0"}, "has 2 columns");
+}
+END_TEST
+
+START_TEST(test_pandas_index)
+{
+    /* df.to_csv(): an empty first header cell over 0, 1, 2, ... */
+    static const char *const v[] = {"1.5", "2.5", "3.5", "4.5", "-1", "1e-3"};
+    npy_table t = table_ok(",a,b\n0,1.5,2.5\n1,3.5,4.5\n2,-1,1e-3\n", NULL);
+    check_table(&t, 3, 2, v);
+    ck_assert(t.index_dropped && t.header);
+    ck_assert_ptr_null(t.labels.code);
+    npy_table_free(&t);
+    /* unnamed columns: pandas' names 0, 1, 2 */
+    t = table_ok(",0,1,2\n0,0.5,0.5,0.5\n1,0.5,0.5,0.5\n", NULL);
+    ck_assert(t.index_dropped && t.header);
+    ck_assert_uint_eq(t.cols, 3);
+    npy_table_free(&t);
+    /* read back and written again: "Unnamed: 0" */
+    t = table_ok("Unnamed: 0,a\n0,1\n1,2\n", NULL);
+    ck_assert(t.index_dropped);
+    ck_assert_uint_eq(t.cols, 1);
+    npy_table_free(&t);
+    /* with a label column */
+    t = table_ok(",a,label\n0,0.5,cat\n1,0.75,dog\n", NULL);
+    ck_assert(t.index_dropped);
+    ck_assert_uint_eq(t.cols, 1);
+    ck_assert_uint_eq(t.label_col, 3);
+    check_codes(&t.labels, (const int[]){0, 1}, 2, 2);
+    npy_table_free(&t);
+    /* any other index is refused, never read as a unit */
+    table_err(",a,b\n1,0.5,0.5\n2,0.5,0.5\n", NULL, "t.csv:2:1: column 1 has no name in the "
+              "header, as pandas writes its row index, but holds \"1\" where the index would "
+              "be 0");
+    table_err(",a\n0,1\n2,1\n", NULL, "t.csv:3:1:");
+    table_err(",a\n0,1\nx,1\n", NULL, "index=False");
+    /* without a header, a column counting 0..n-1 is kept and flagged */
+    t = table_ok("0,0.5\n1,0.6\n2,0.7\n", NULL);
+    ck_assert(t.index_like && !t.index_dropped);
+    ck_assert_uint_eq(t.cols, 2);
+    npy_table_free(&t);
+    t = table_ok("0,0.5\n2,0.6\n", NULL);
+    ck_assert(!t.index_like);
+    npy_table_free(&t);
+    /* a pandas Series as a label file */
+    npy_table_opts lab = {.labels_only = 1};
+    t = table_ok(",0\n0,1.0\n1,2\n2,1\n", &lab);
+    ck_assert(t.index_dropped && t.header);
+    ck_assert_ptr_null(t.v);
+    check_codes(&t.labels, (const int[]){0, 1, 0}, 3, 2);
+    npy_table_free(&t);
+}
+END_TEST
+
+/* A first line with a bad number is an error at its line and column, never a
+ * header (which would drop a row of data). */
+START_TEST(test_first_line)
+{
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"1e400,2\n1,2\n", "t.csv:1:1: \"1e400\" is beyond the range of a double"},
+        {"-1e400,2\n", "t.csv:1:1: \"-1e400\" is beyond the range"},
+        {"NA,2\n1,2\n", "t.csv:1:1: \"NA\" marks a missing value"},
+        {"1,n/a\n", "t.csv:1:2: \"n/a\" marks a missing value"},
+        {"null,1\n", "t.csv:1:1: \"null\" marks"},
+        {"None,1\n", "t.csv:1:1: \"None\" marks"},
+        {"2,nan\n", "t.csv:1:2: \"nan\" is not a finite number"},
+        {"inf,2\n", "t.csv:1:1: \"inf\" is not a finite number"},
+        {"1,-Infinity\n", "t.csv:1:2: \"-Infinity\" is not a finite"},
+        {"1.2.3,4\n", "t.csv:1:1: \"1.2.3\" is not a number"},
+        {"a,NA\n1,2\n", "t.csv:1:2: \"NA\" marks a missing value"},
+        {"a,,b\n1,2,3\n", "t.csv:1:2: an empty cell"},
+        {"a,1\n1,2\n", "t.csv:1:1: \"a\" is not a number; a header line holds only names "
+                       "(--header makes the first line one)"},
+        {"1st,2nd\n1,2\n", "t.csv:1:1: \"1st\" is not a number; a header line"},
+        {"# made by hand\n\n1e400,2\n", "t.csv:3:1: \"1e400\""},
+        {"a,b\n1,2\n\n# x\n3,NA\n", "t.csv:5:2: \"NA\" marks a missing value"},
+        {"a,b\n1,2\n3\n", "t.csv:3: 1 cell, expected 2 as on line 1"},
+        {"1,2\n3,4,5\n", "t.csv:2: 3 cells, expected 2 as on line 1"},
+        {"a,b\n", "no data rows below the header on line 1"},
+        {"# only a comment\n\n", "no data"},
+        {"", "no data"},
+    };
+    for (size_t j = 0; j < sizeof bad / sizeof bad[0]; ++j)
+        table_err(bad[j].text, NULL, bad[j].want);
+
+    /* a NUL byte (strlen would not see it) */
+    char nul[] = "1,2\n3,\0\n";
+    npy_table t0;
+    char err[256];
+    ck_assert_int_eq(npy_table_parse(nul, sizeof nul - 1, "t.csv", NULL, &t0, err, sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "t.csv:2: a NUL byte: a binary file, not text");
+
+    /* headers and numbers that are accepted */
+    npy_table t = table_ok("a,b\n1,2\n", NULL);
+    ck_assert(t.header && t.rows == 1 && t.v[0] == 1.0 && t.v[1] == 2.0);
+    npy_table_free(&t);
+    t = table_ok("0,1\n2,3\n", NULL); /* numbers: data */
+    ck_assert(!t.header && t.rows == 2);
+    npy_table_free(&t);
+    t = table_ok("0,1\n2,3\n", &(npy_table_opts){.header = 1}); /* unless --header */
+    ck_assert(t.header && t.rows == 1 && t.v[0] == 2.0);
+    npy_table_free(&t);
+    t = table_ok("1e-400,-0x1p-3\n", NULL); /* underflow to 0 is a number */
+    ck_assert(t.v[0] == 0.0 && t.v[1] == -0.125);
+    npy_table_free(&t);
+    /* BOM, CR-LF, quoted names (around commas: not the whole line), blanks */
+    t = table_ok("\xEF\xBB\xBF\"a\",\"label\"\r\n 1 , 0\r\n2,1\r\n", NULL);
+    ck_assert(t.header && t.rows == 2 && t.cols == 1 && t.label_col == 2);
+    ck_assert(t.v[0] == 1.0 && t.v[1] == 2.0);
+    npy_table_free(&t);
+    t = table_ok("# np.savetxt\n0.5 0.25\n\t1   2\n", NULL);
+    static const char *const sp[] = {"0.5", "0.25", "1", "2"};
+    check_table(&t, 2, 2, sp);
+    ck_assert_uint_eq(t.line[0], 2);
+    ck_assert_uint_eq(t.line[1], 3);
+    npy_table_free(&t);
+    /* a .npy is not text */
+    table_err("\x93NUMPY\x01", NULL, "a .npy file, not text");
+}
+END_TEST
+
+START_TEST(test_text_labels)
+{
+    npy_table_opts lab = {.labels_only = 1};
+    /* 1, 1.0 and 1e0 are one class; whole numbers of any size, exactly */
+    npy_table t = table_ok("1.0\n1\n2e0\n2\n1e0\n", &lab);
+    check_codes(&t.labels, (const int[]){0, 0, 1, 1, 0}, 5, 2);
+    npy_table_free(&t);
+    t = table_ok("12345678901234567891\n12345678901234567890\n-5\n-18446744073709551615\n",
+                 &lab);
+    check_codes(&t.labels, (const int[]){3, 2, 1, 0}, 4, 4);
+    npy_table_free(&t);
+    /* names, in byte order */
+    t = table_ok("dog\ncat\ndog\nbird\n", &lab);
+    check_codes(&t.labels, (const int[]){2, 1, 2, 0}, 4, 3);
+    ck_assert(!t.header);
+    npy_table_free(&t);
+    /* the first line of a label file: a label-like name or a name above numbers
+     * is a header; another name is a label */
+    t = table_ok("label\ncat\ndog\n", &lab);
+    ck_assert(t.header && t.labels.n == 2);
+    npy_table_free(&t);
+    t = table_ok("digit\n3\n5\n", &lab);
+    ck_assert(t.header && t.labels.n == 2 && t.line[0] == 2);
+    npy_table_free(&t);
+    t = table_ok("cat\n", &lab);
+    ck_assert(!t.header && t.labels.n == 1 && t.labels.classes == 1);
+    npy_table_free(&t);
+    /* in a data file, by the label column */
+    t = table_ok("u,class\n0.5,-3\n0.5,1e1\n0.5,10\n", NULL);
+    check_codes(&t.labels, (const int[]){0, 1, 1}, 3, 2);
+    npy_table_free(&t);
+
+    table_err("cat\n1\n2\ndog\n", &lab, "t.csv:2:1: label 1 is a number, but the label on "
+              "line 1 is a name (\"cat\"): labels are all numbers or all names");
+    table_err("1\n2\ncat\n", &lab, "t.csv:3:1: label \"cat\" is a name, but the label on line "
+              "1 is a number (\"1\")");
+    table_err("1\n0.5\n", &lab, "t.csv:2:1: label 0.5 is not a whole number");
+    table_err("u,y\n1,2\n1,2.25\n", NULL, "t.csv:3:2: label 2.25 is not a whole number");
+    table_err("1\nNA\n", &lab, "t.csv:2:1: label: \"NA\" marks a missing value");
+    table_err("u,y\n1,\n", NULL, "t.csv:2:2: label: an empty cell");
+    table_err("1\n123456789012345678901\n", &lab, "t.csv:2:1: label 123456789012345678901 is "
+              "too large for a class id");
+    table_err("1\n1e30\n", &lab, "label 1e30 is too large for a class id");
+    table_err("1,2\n", &lab, "a label file holds one column of labels, this one has 2");
+}
+END_TEST
+
 Suite *suite_npy(void)
 {
     Suite *s = suite_create("npy");
@@ -470,5 +948,13 @@ Suite *suite_npy(void)
     tcase_add_test(bad, test_error_buffer);
     tcase_add_test(bad, test_every_truncation);
     tcase_add_test(bad, test_every_byte_corrupted);
+
+    TCase *rd = gt_tcase(s, "reading", 0);
+    tcase_add_test(rd, test_npy_labels);
+    tcase_add_test(rd, test_identify);
+    tcase_add_test(rd, test_label_columns);
+    tcase_add_test(rd, test_pandas_index);
+    tcase_add_test(rd, test_first_line);
+    tcase_add_test(rd, test_text_labels);
     return s;
 }

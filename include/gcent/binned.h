@@ -71,7 +71,8 @@ GCENT_API int gcent_binned_entropy(gcent_ctx *ctx, const double *t, size_t n, si
  *               deterministic network).
  * @param m      Inputs, >= 1.
  * @param k      Draws per input, >= 1.
- * @param d, ldt As for gcent_binned_entropy().
+ * @param d      Dimension, >= 1.
+ * @param ldt    Row stride, >= d.
  * @param labels m labels (any int values), or NULL (then iyt is not computed).
  * @param width  Bin width, > 0.
  * @param[out] ixt I(X;Bin(T)) = H(Bin T) - (1/m) sum_i H(Bin T | X = x_i).
@@ -91,7 +92,8 @@ GCENT_API int gcent_binned_mi(gcent_ctx *ctx, const double *t, size_t m, size_t 
 
 /**
  * @brief Width and origin that reproduce fixed-range binning.
- * @param lo, hi   The range [lo, hi] of the literature's binning, lo < hi, finite.
+ * @param lo       Lower end of the range [lo, hi] of the literature's binning, finite.
+ * @param hi       Upper end, finite, > lo.
  * @param nbins    Number of equal bins over the range, >= 1.
  * @param[out] width  (hi - lo) / nbins.
  * @param[out] origin lo.

@@ -103,7 +103,12 @@ GCENT_API int gcent_entropy(gcent_ctx *ctx, const double *s, size_t n, size_t d,
 /**
  * @brief Deterministic lower and upper bounds on the mixture entropy h(g).
  * @param ctx  Context.
- * @param s, n, d, lds, w, beta  As for gcent_entropy().
+ * @param s    n x d samples, row stride lds (as for gcent_entropy()).
+ * @param n    Number of rows, >= 1.
+ * @param d    Dimension, >= 1.
+ * @param lds  Row stride, >= d.
+ * @param w    n weights summing to 1, or NULL for uniform weights.
+ * @param beta Noise standard deviation, > 0.
  * @param[out] lower Kolchinsky-Tracey lower bound (Bhattacharyya distance):
  *             h(Z) - sum_i w_i log sum_j w_j exp(-|s_i - s_j|^2 / (8 beta^2)).
  * @param[out] upper Kolchinsky-Tracey upper bound (Kullback-Leibler):

@@ -50,7 +50,8 @@ extern "C" {
 typedef struct gcent_layer_mi {
     gcent_estimate ht;  /**< h(T_l) */
     gcent_estimate ixt; /**< I(X;T_l) */
-    gcent_estimate iyt; /**< I(Y;T_l); zero value and se when labels is NULL */
+    gcent_estimate iyt; /**< I(Y;T_l); NaN value and se when labels is NULL (not
+                             computed: never a number that looks like a result) */
 } gcent_layer_mi;
 
 /**
@@ -63,7 +64,7 @@ typedef struct gcent_layer_mi {
  * @param d      Width of the layer, >= 1.
  * @param lds    Row stride, >= d; padding never read.
  * @param labels m labels, any int values, or NULL (then iyt is not computed
- *               and is returned as {0, 0}).
+ *               and is returned as {NaN, NaN}; test with isnan()).
  * @param beta   Noise standard deviation of the layer, > 0.
  * @param[out] out Written only on success.
  * @return ::GCENT_OK; ::GCENT_EINVAL (NULL ctx/s/out, m = 0, k = 0, d = 0,

@@ -62,7 +62,13 @@ typedef struct gcent_partial {
 
 /**
  * @brief The shard [row_begin, row_end) of gcent_entropy().
- * @param ctx, s, n, d, lds, w, beta  As for gcent_entropy() (all n rows).
+ * @param ctx  Context (options, error message, progress), as for gcent_entropy().
+ * @param s    All n rows of d doubles, row stride lds (every shard reads all).
+ * @param n    Number of rows, >= 1.
+ * @param d    Dimension, >= 1.
+ * @param lds  Row stride, >= d.
+ * @param w    n weights summing to 1, or NULL for uniform weights.
+ * @param beta Noise standard deviation, > 0.
  * @param row_begin  First row of the shard.
  * @param row_end    One past its last row; row_begin <= row_end <= n (an
  *                   empty shard is allowed and contributes nothing).
@@ -78,8 +84,14 @@ GCENT_API int gcent_entropy_partial(gcent_ctx *ctx, const double *s, size_t n, s
 
 /**
  * @brief The shard [row_begin, row_end) of gcent_mi_layer().
- * @param ctx, s, m, k, d, lds, labels, beta  As for gcent_mi_layer() (all
- *                   m*k rows).
+ * @param ctx        Context, as for gcent_mi_layer().
+ * @param s          All m*k rows of d doubles (the layout of gcent_mi_layer()).
+ * @param m          Inputs, >= 1.
+ * @param k          Draws per input, >= 1.
+ * @param d          Width, >= 1.
+ * @param lds        Row stride, >= d.
+ * @param labels     m labels, or NULL (then I(Y;T) is not computed).
+ * @param beta       Noise standard deviation, > 0.
  * @param row_begin  First row (rows are numbered as in s, 0 .. m*k - 1).
  * @param row_end    One past its last row; row_begin <= row_end <= m*k.
  * @param[out] part  The partial result; written only on success.

@@ -92,6 +92,52 @@ static int c_binned_collide(gcent_ctx *c, void *o)
 {
     return gcent__binned_entropy_masked(c, s1, N1, 3, 3, 0.7, 0, o);
 }
+/* A plan made, executed twice, freed: every allocation is made at creation. */
+static int c_plan_mi(gcent_ctx *c, void *o)
+{
+    gcent_plan *p = NULL;
+    int st = gcent_plan_mi_layer(c, 10, 4, 2, lab, 0.5, &p);
+    if (st == GCENT_OK)
+        st = gcent_plan_execute_mi(p, s1, 3, o);
+    if (st == GCENT_OK)
+        st = gcent_plan_execute_mi(p, s1, 3, o);
+    gcent_plan_free(p);
+    return st;
+}
+static int c_plan_entropy(gcent_ctx *c, void *o)
+{
+    gcent_plan *p = NULL;
+    int st = gcent_plan_entropy(c, N1, 2, NULL, 0.5, &p);
+    if (st == GCENT_OK)
+        st = gcent_plan_execute_entropy(p, s1, 3, o);
+    gcent_plan_free(p);
+    return st;
+}
+/* Two shards, merged and finished. */
+static int c_partial_mi(gcent_ctx *c, void *o)
+{
+    static gcent_partial a, b;
+    int st = gcent_mi_layer_partial(c, s1, 10, 4, 2, 3, lab, 0.5, 0, 17, &a);
+    if (st == GCENT_OK)
+        st = gcent_mi_layer_partial(c, s1, 10, 4, 2, 3, lab, 0.5, 17, 40, &b);
+    if (st == GCENT_OK)
+        st = gcent_partial_merge(&a, &b);
+    if (st == GCENT_OK)
+        st = gcent_mi_layer_finish(c, &a, o);
+    return st;
+}
+static int c_partial_entropy(gcent_ctx *c, void *o)
+{
+    static gcent_partial a, b;
+    int st = gcent_entropy_partial(c, s1, N1, 3, 3, NULL, 0.5, 0, 9, &a);
+    if (st == GCENT_OK)
+        st = gcent_entropy_partial(c, s1, N1, 3, 3, NULL, 0.5, 9, N1, &b);
+    if (st == GCENT_OK)
+        st = gcent_partial_merge(&a, &b);
+    if (st == GCENT_OK)
+        st = gcent_entropy_finish(c, &a, o);
+    return st;
+}
 
 START_TEST(test_alloc_failures)
 {
@@ -113,9 +159,58 @@ START_TEST(test_alloc_failures)
     exercise("gcent_binned_mi", c_binned_mi, 2 * sizeof(double), GCENT_METHOD_AUTO);
     exercise("binned, every hash colliding", c_binned_collide, sizeof(double),
              GCENT_METHOD_AUTO);
+    exercise("plan of gcent_mi_layer, MC", c_plan_mi, sizeof(gcent_layer_mi), GCENT_METHOD_MC);
+    exercise("plan of gcent_mi_layer, AUTO", c_plan_mi, sizeof(gcent_layer_mi),
+             GCENT_METHOD_AUTO);
+    exercise("plan of gcent_entropy, quadrature", c_plan_entropy, sizeof(gcent_estimate),
+             GCENT_METHOD_QUADRATURE);
+    exercise("shards of gcent_mi_layer, MC", c_partial_mi, sizeof(gcent_layer_mi),
+             GCENT_METHOD_MC);
+    exercise("shards of gcent_mi_layer, quadrature", c_partial_mi, sizeof(gcent_layer_mi),
+             GCENT_METHOD_QUADRATURE);
+    exercise("shards of gcent_entropy, MC", c_partial_entropy, sizeof(gcent_estimate),
+             GCENT_METHOD_MC);
     printf("allocation-failure injection: %llu allocations failed one at a time, "
            "%llu failing calls, all GCENT_ENOMEM with outputs untouched\n",
            total_sites, total_calls);
+}
+END_TEST
+
+/* Executing a plan allocates nothing: whole executions and shards, Monte
+ * Carlo (pruned, with duplicates merged) and quadrature, layer and entropy. */
+START_TEST(test_plan_execute_allocates_nothing)
+{
+    init_inputs();
+    const int methods[3] = {GCENT_METHOD_MC, GCENT_METHOD_QUADRATURE, GCENT_METHOD_AUTO};
+    for (int mi = 0; mi < 3; ++mi) {
+        gcent_ctx *ctx = NULL;
+        ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, methods[mi]), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 2), GCENT_OK);
+        gcent_plan *lp = NULL, *ep = NULL;
+        const size_t d = methods[mi] == GCENT_METHOD_MC ? 3 : 2;
+        ck_assert_int_eq(gcent_plan_mi_layer(ctx, 10, 4, d, lab, 0.5, &lp), GCENT_OK);
+        ck_assert_int_eq(gcent_plan_entropy(ctx, N1, d, NULL, 0.5, &ep), GCENT_OK);
+        double dup[N1 * 3];
+        memcpy(dup, s1, sizeof dup);
+        memcpy(dup + 20 * 3, dup, 20 * 3 * sizeof(double));
+        gcent__test_alloc_reset(0);
+        for (int e = 0; e < 3; ++e) {
+            gcent_layer_mi r;
+            gcent_estimate h;
+            static gcent_partial part;
+            ck_assert_int_eq(gcent_plan_execute_mi(lp, s1, 3, &r), GCENT_OK);
+            ck_assert_int_eq(gcent_plan_execute_mi_partial(lp, s1, 3, 5, 30, &part), GCENT_OK);
+            ck_assert_int_eq(gcent_plan_execute_entropy(ep, e == 1 ? dup : s1, 3, &h), GCENT_OK);
+            ck_assert_int_eq(gcent_plan_execute_entropy_partial(ep, s1, 3, 0, 7, &part),
+                             GCENT_OK);
+        }
+        ck_assert_msg(gcent__test_alloc_count() == 0, "method %d: %llu allocations in executions",
+                      methods[mi], gcent__test_alloc_count());
+        gcent_plan_free(lp);
+        gcent_plan_free(ep);
+        gcent_ctx_free(ctx);
+    }
 }
 END_TEST
 
@@ -136,6 +231,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_alloc_failures);
     tcase_add_test(tc, test_ctx_create_failure);
+    tcase_add_test(tc, test_plan_execute_allocates_nothing);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK); /* the summary line is printed by this process */

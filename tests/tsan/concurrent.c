@@ -4,8 +4,9 @@
  * library's own worker threads on (GCENT_OPT_THREADS = 2), and run every
  * kind of call (MC and quadrature entropy, bounds, MI, binned) many times
  * at once. Every result must equal, bit for bit, the one computed alone
- * beforehand; TSan reports any data race. This is the documented model:
- * MT-Safe with one context per thread. */
+ * beforehand; TSan reports any data race. Meanwhile a plan, made once,
+ * executes on a thread of its own with its own workers. This is the
+ * documented model: MT-Safe with one context (or plan) per thread. */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -74,6 +75,22 @@ static void *app_thread(void *arg)
     return NULL;
 }
 
+/* A plan made once and executed ROUNDS times on its own thread (its own
+ * workers) while the application threads run their contexts. */
+static gcent_layer_mi plan_ref;
+
+static void *plan_thread(void *arg)
+{
+    gcent_plan *plan = arg;
+    int ok = 1;
+    for (int r = 0; r < 2 * ROUNDS && ok; ++r) {
+        gcent_layer_mi got;
+        ok = gcent_plan_execute_mi(plan, s, 3, &got) == GCENT_OK &&
+             memcmp(&got, &plan_ref, sizeof got) == 0;
+    }
+    return ok ? plan : NULL;
+}
+
 START_TEST(test_concurrent_contexts)
 {
     gcent_rng_normals(1, 2, 0, 600, s);
@@ -82,15 +99,24 @@ START_TEST(test_concurrent_contexts)
     gcent_ctx *ctx = make_ctx();
     ck_assert_ptr_nonnull(ctx);
     ck_assert_int_eq(run_all(ctx, &reference), GCENT_OK);
-    gcent_ctx_free(ctx);
-    pthread_t t[NAPP];
+    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_MC), GCENT_OK);
+    ck_assert_int_eq(gcent_mi_layer(ctx, s, 50, 4, 3, 3, y, 0.4, &plan_ref), GCENT_OK);
+    gcent_plan *plan = NULL;
+    ck_assert_int_eq(gcent_plan_mi_layer(ctx, 50, 4, 3, y, 0.4, &plan), GCENT_OK);
+    gcent_ctx_free(ctx); /* the plan keeps what it needs */
+    pthread_t t[NAPP], tp;
     int ok[NAPP];
+    ck_assert_int_eq(pthread_create(&tp, NULL, plan_thread, plan), 0);
     for (int i = 0; i < NAPP; ++i)
         ck_assert_int_eq(pthread_create(&t[i], NULL, app_thread, &ok[i]), 0);
     for (int i = 0; i < NAPP; ++i) {
         pthread_join(t[i], NULL);
         ck_assert_msg(ok[i], "thread %d: a result differed or a call failed", i);
     }
+    void *pok = NULL;
+    pthread_join(tp, &pok);
+    ck_assert_msg(pok == plan, "the plan's thread: a result differed or a call failed");
+    gcent_plan_free(plan);
 }
 END_TEST
 

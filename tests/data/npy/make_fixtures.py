@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Writes the .npy fixtures of tests/test_npy.c and of the gcent-estimate runs
-in .ci/run. Run from anywhere with Debian's NumPy:
+"""Writes the fixtures of tests/test_npy.c (the reader of gcent-estimate,
+support/npy.c: .npy arrays, labels, other formats, text tables; all of them
+seeds of the fuzz target tests/fuzz/fuzz_npy.c) and of the gcent-estimate runs
+in .ci/test-gcent-estimate. Run from anywhere with Debian's NumPy:
 
     /usr/bin/python3 tests/data/npy/make_fixtures.py
 
@@ -20,7 +22,12 @@ integer arithmetic), so the test checks every element bit for bit:
 
 for i = 0, 1, ... in C order. Both are exact in their types (53 and 24
 significant bits)."""
+import bz2
+import gzip
+import lzma
 import os
+import pickle
+import zipfile
 import numpy as np
 import numpy.lib.format as fmt
 
@@ -65,6 +72,18 @@ def raw(name, header, data=b"", version=1, magic=b"\x93NUMPY", minor=0):
         f.write(magic + bytes([version, minor]) + ln + h + data)
 
 
+def v1_bytes():
+    """The bytes of f8_v1_2d.npy (written first)."""
+    with open(path("f8_v1_2d.npy"), "rb") as f:
+        return f.read()
+
+
+def text(name, s):
+    """A text table, bytes exactly as given (UTF-8)."""
+    with open(path(name), "wb") as f:
+        f.write(s.encode("utf-8"))
+
+
 def cut(name, blob, n):
     with open(path(name), "wb") as f:
         f.write(blob[:n])
@@ -72,7 +91,7 @@ def cut(name, blob, n):
 
 def main():
     for old in os.listdir(HERE):
-        if old.endswith(".npy"):
+        if old.endswith(".npy") or old.startswith(("foreign_", "text_")):
             os.remove(path(old))
 
     # -- well-formed float arrays, every version, 0-3 dimensions ---------------
@@ -113,6 +132,55 @@ def main():
     save("lab_i8_too_small.npy", np.array([-2**63], dtype=np.int64))
     save("lab_u8_too_big.npy", np.array([2**64 - 1], dtype=np.uint64))
     save("lab_i8_2d.npy", (np.arange(6) % 2).reshape(6, 1).astype(np.int64))
+
+    # -- labels for npy_labels_parse: whole floats, ids beyond a double's 2^53 --
+    save("lab_f4_whole.npy", (i % 3).astype(np.float32))       # torch's usual dtype
+    save("lab_f8_whole.npy", np.array([-1.0, 2.0, -0.0, 0.0, 7.0, 2.0]))
+    save("lab_f8_frac.npy", np.array([0.0, 1.0, 2.0, 2.5]))
+    save("lab_f8_nan.npy", np.array([0.0, np.nan]))
+    save("lab_f8_huge.npy", np.array([1.0, 1e30]))
+    save("lab_f8_row.npy", np.zeros((1, 5)))
+    save("lab_i8_ids.npy", np.array([2**62 + 1, 2**62, -2**63, 2**62 + 1], dtype=np.int64))
+    save("lab_u8_ids.npy", np.array([2**64 - 1, 2**64 - 2, 0, 2**64 - 1], dtype=np.uint64))
+
+    # -- formats that are not .npy or text, named by the reader ------------------
+    np.savez(path("foreign_npz.npz"), layer=f64(6).reshape(2, 3))
+    with open(path("foreign_gzip.npy.gz"), "wb") as f:
+        f.write(gzip.compress(v1_bytes(), mtime=0))
+    with open(path("foreign_bzip2.npy.bz2"), "wb") as f:
+        f.write(bz2.compress(v1_bytes()))
+    with open(path("foreign_xz.npy.xz"), "wb") as f:
+        f.write(lzma.compress(v1_bytes()))
+    # torch.save's zip layout (a member archive/data.pkl), made without torch
+    with zipfile.ZipFile(path("foreign_torch.pt"), "w") as z:
+        z.writestr(zipfile.ZipInfo("archive/data.pkl", (1980, 1, 1, 0, 0, 0)),
+                   pickle.dumps([1.0, 2.0], protocol=2))
+    with open(path("foreign_pickle.pkl"), "wb") as f:
+        f.write(pickle.dumps([1.0, 2.0], protocol=2))
+
+    # -- text tables (seeds of fuzz_npy; the cases are in tests/test_npy.c) -----
+    text("text_header_label.csv", "a,b,c,d,label\n0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,0\n")
+    text("text_pandas_index.csv", ",a,b,c\n0,0.5,-1.25,3e-2\n1,0.5,0.75,1\n2,0,0,0\n")
+    text("text_pandas_numeric.csv", ",0,1,2\n0,0.5,0.5,0.5\n1,0.25,0.5,0.75\n")
+    text("text_unnamed.csv", "Unnamed: 0,x,y\n0,0.5,1\n1,0.25,0\n")
+    text("text_savetxt.txt", "# np.savetxt\n1.000000000000000000e+00 2.5e-01\n"
+         "-3.0e+00 4.0e+00\n")
+    text("text_bom_crlf.csv", "\ufeff\"u\",\"v\",\"Target\"\r\n 1 , 2 ,3\r\n4,5,3.0\r\n")
+    text("text_string_labels.csv", "x1,x2,class\n0.1,0.2,cat\n0.3,0.4,dog\n0.5,0.6,cat\n")
+    text("text_labels_series.csv", ",0\n0,1.0\n1,2.0\n2,1.0\n")
+    text("text_labels_names.txt", "cat\ndog\nbird\n")
+    text("text_labels_header.txt", "digit\n3\n5\n3\n")
+    text("text_labels_ids.txt", "12345678901234567890\n12345678901234567891\n-5\n")
+    text("text_headerless_index.csv", "0,0.5,0.1\n1,0.5,0.2\n2,0.5,0.3\n")
+    text("text_bad_range.csv", "1e400,2\n1,2\n")
+    text("text_bad_na.csv", "NA,2\n1,2\n")
+    text("text_bad_nan.csv", "a,b\n1,nan\n")
+    text("text_bad_mixed_labels.txt", "1\n2\ncat\n")
+    text("text_bad_fraction_labels.txt", "1\n2.5\n")
+    text("text_bad_index.csv", ",a\n1,0.5\n2,0.5\n")
+    text("text_bad_two_labels.csv", "a,label,y\n1,2,3\n")
+    text("text_bad_ragged.csv", "1,2\n3\n")
+    text("text_bad_header.csv", "a,1st\n1,2\n")
 
     # -- valid NumPy files of unsupported kinds (errors) -----------------------
     save("err_fortran.npy", np.asfortranarray(f64(12).reshape(3, 4)))
@@ -211,6 +279,18 @@ def main():
     save("tool_clusters.npy", c)
     save("tool_clusters_labels.npy", (np.arange(8) >= 4).astype(np.int64))  # I(Y;T) = ln 2
     save("tool_clusters_labels_mixed.npy", (np.arange(8) % 2).astype(np.uint8))  # I(Y;T) = 0
+    # the same labels as torch gives them (float32), as ids beyond 2^53, and
+    # one label that is not a whole number
+    save("tool_clusters_labels_f4.npy", (np.arange(8) >= 4).astype(np.float32))
+    save("tool_clusters_labels_ids.npy",
+         np.where(np.arange(8) >= 4, 2**62 + 1, -2**63).astype(np.int64))
+    save("tool_clusters_labels_frac.npy", np.array([0, 0, 0, 0, 1, 1, 1.5, 1]))
+    # a NaN at row 2, column 3 (counted from 1)
+    nan = np.zeros((3, 3))
+    nan[1, 2] = np.nan
+    save("tool_nan.npy", nan)
+    # a transposed layer: 4 rows of 300 values
+    save("tool_transposed.npy", np.tile(np.linspace(-1, 1, 300), (4, 1)))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,123 @@
+"""Progress callables: called with a non-decreasing done and a fixed total; a
+true return or an exception stops the call (GcentError ECANCELED, or the
+exception itself re-raised, never lost); Ctrl-C during a call stops it."""
+
+import os
+import signal
+import threading
+
+import numpy as np
+import pytest
+
+import gcent
+
+
+def long_input(n=65536, d=4):
+    """A dense Monte Carlo call of a few seconds (n^2 draws pairs): the tests
+    stop it early, so it only runs whole when what it tests is broken."""
+    return gcent.rng_normals(3, 0, 0, n * d).reshape(n, d), dict(method="mc", draws=4,
+                                                                 prune=False)
+
+
+def small():
+    s = gcent.rng_normals(3, 0, 0, 8192 * 3).reshape(8192, 3)
+    return s, dict(method="mc", draws=1, prune=False, seed=2)
+
+
+def test_progress_reports_the_whole_call():
+    s, opts = small()
+    seen = []
+    ref = gcent.entropy(s, 0.5, **opts)
+    r = gcent.entropy(s, 0.5, progress=lambda done, total: seen.append((done, total)), **opts)
+    assert r == ref and len(seen) >= 2
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and len({t for _, t in seen}) == 1
+    assert seen[-1][0] == seen[-1][1]
+
+
+def test_true_return_cancels():
+    s, opts = small()
+    calls = []
+
+    def stop(done, total):
+        calls.append(done)
+        return True
+    with gcent.Context(**opts) as ctx:
+        with pytest.raises(gcent.GcentError) as e:
+            gcent.entropy(s, 0.5, ctx=ctx, progress=stop)
+        assert e.value.status == gcent.Status.ECANCELED and e.value.reason
+        assert len(calls) == 1
+        # the context works afterwards, without the per-call callable
+        assert gcent.entropy(s, 0.5, ctx=ctx) == gcent.entropy(s, 0.5, **opts)
+        assert len(calls) == 1
+
+
+def test_exception_is_re_raised_after_the_call():
+    s, opts = small()
+    boom = ValueError("from the callback")
+    calls = []
+
+    def bad(done, total):
+        calls.append(done)
+        if len(calls) == 2:
+            raise boom
+    with pytest.raises(ValueError) as e:
+        gcent.mi_layer(s, 0.5, k=4, labels=np.arange(2048) % 2, progress=bad, **opts)
+    assert e.value is boom and len(calls) == 2
+
+
+def test_context_progress_attribute_and_override():
+    s, opts = small()
+    a, b = [], []
+    ctx = gcent.Context(progress=lambda d, t: a.append(d), **opts)
+    gcent.binned_entropy(s, 0.1, ctx=ctx)
+    gcent.entropy(s, 0.5, ctx=ctx)
+    n = len(a)
+    assert n >= 2
+    gcent.entropy(s, 0.5, ctx=ctx, progress=lambda d, t: b.append(d))
+    assert len(a) == n and len(b) >= 2
+    ctx.progress = None
+    gcent.entropy(s, 0.5, ctx=ctx)
+    assert len(a) == n
+
+
+def test_callback_may_not_call_into_its_own_context():
+    s, opts = small()
+    ctx = gcent.Context(**opts)
+    with pytest.raises(RuntimeError, match="inside its own call"):
+        gcent.entropy(s, 0.5, ctx=ctx, progress=lambda d, t: gcent.noise_entropy(1, 0.1,
+                                                                                 ctx=ctx))
+    # another context is fine
+    other, got = gcent.Context(), []
+
+    def cb(done, total):
+        got.append(gcent.noise_entropy(1, 0.1, ctx=other))
+    gcent.entropy(s, 0.5, ctx=ctx, progress=cb)
+    assert got and got[0] == gcent.noise_entropy(1, 0.1)
+
+
+def test_keyboard_interrupt_stops_a_long_call():
+    """SIGINT sent by another thread while the main thread is inside the C call:
+    Python runs its handler in the next progress callback, which stops the call."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are delivered to the main thread")
+    s, opts = long_input()
+    first = threading.Event()
+    calls = []
+
+    def kill():
+        first.wait()
+        os.kill(os.getpid(), signal.SIGINT)
+    t = threading.Thread(target=kill)
+    t.start()
+
+    def cb(done, total):
+        calls.append(done)
+        first.set()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            gcent.entropy(s, 0.5, progress=cb, **opts)
+    finally:
+        first.set()
+        t.join()
+    assert calls[-1] < (65536 * 4) and len(calls) < 100  # stopped long before the end
