@@ -628,9 +628,12 @@ static double f32_halfulp(double x)
 /* Roundings a squared distance's first term goes through in the float
  * kernel (kernel_body.h, fterms): the product, then the fused
  * multiply-adds of its chain (one chain below 4 coordinates; two, even and
- * odd coordinates, added at the end, from 4 on). */
+ * odd coordinates, added at the end, from 4 on; above 12, fdist_wide's
+ * chunks). */
 static double f32_dist_roundings(size_t d)
 {
+    if (d > 12) /* fdist_wide: chains of at most 8 terms, chunk sums, A + B */
+        return (double)(10 + (d - 8 + 15) / 16);
     return d < 4 ? (double)d : (double)((d + 1) / 2 + 1);
 }
 

@@ -70,12 +70,32 @@ KATTR static inline vd KNAME(vexp)(vd x)
     return V_MUL(p, scale);
 }
 
+/* Coordinates k and k + 1 of the 16 centres u (a block) into the chains a
+ * (even coordinates) and b (odd ones). */
+KATTR static inline __attribute__((always_inline)) void
+KNAME(dpair)(const double *u, const double *q, size_t k, vd *a0, vd *a1, vd *b0, vd *b1)
+{
+    const size_t ld = GCENT__PK_BLK;
+    vd qa = V_SET1(q[k]), qb = V_SET1(q[k + 1]);
+    const double *ua = u + k * ld, *ub = ua + ld;
+    vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
+    vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
+    *a0 = V_FMA(ta0, ta0, *a0);
+    *a1 = V_FMA(ta1, ta1, *a1);
+    *b0 = V_FMA(tb0, tb0, *b0);
+    *b1 = V_FMA(tb1, tb1, *b1);
+}
+
 /* The terms of the 16 centres of the block at packed position j (lw: their
  * log weights): y0, y1 = exp(lw - a |q - u|^2 - shift), 0 below e^flush, the
  * exponent clamped at GCENT__PK_EMAX (see below). Two vectors; from 4
  * coordinates on each distance is summed in two chains (even and odd
  * coordinates, added at the end), so that four independent chains hide the
- * latency of the fused multiply-adds; below 4 coordinates in one. */
+ * latency of the fused multiply-adds; below 4 coordinates in one. Above 12
+ * coordinates (unless the pack asks for the generic loop of earlier
+ * releases, wide_legacy: the benchmark's reference) the same chains, so the
+ * same bits, in chunks of 8 coordinates unrolled, the partial distance
+ * checked after 4, 8 and each further chunk. */
 KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, size_t j,
                                         const double *lw, vd va, vd vshift, vd *y0, vd *y1,
                                         size_t d)
@@ -104,6 +124,46 @@ KATTR static inline void KNAME(terms16)(const gcent__pack *P, const double *q, s
         }
         e0 = V_FNMA(va, a0, c0);
         e1 = V_FNMA(va, a1, c1);
+    } else if (d > 12 && !P->wide_legacy) {
+        vd b0, b1;
+        {
+            vd qb = V_SET1(q[1]);
+            const double *ub = u + ld;
+            vd tb0 = V_SUB(qb, V_LOAD(ub)), tb1 = V_SUB(qb, V_LOAD(ub + 8));
+            b0 = V_MUL(tb0, tb0);
+            b1 = V_MUL(tb1, tb1);
+        }
+        size_t k = 2;
+        for (; k < 8; k += 2) {
+            if (k == 4) { /* as below: the partial distance only grows */
+                vd p0 = V_FNMA(va, V_ADD(a0, b0), c0), p1 = V_FNMA(va, V_ADD(a1, b1), c1);
+                if (!V_ANY_GE2(p0, p1, lo)) {
+                    *y0 = *y1 = z;
+                    return;
+                }
+            }
+            KNAME(dpair)(u, q, k, &a0, &a1, &b0, &b1);
+        }
+        for (; k + 8 <= d; k += 8) {
+            vd p0 = V_FNMA(va, V_ADD(a0, b0), c0), p1 = V_FNMA(va, V_ADD(a1, b1), c1);
+            if (!V_ANY_GE2(p0, p1, lo)) { /* as below: the partial distance only grows */
+                *y0 = *y1 = z;
+                return;
+            }
+            for (size_t kk = 0; kk < 8; kk += 2)
+                KNAME(dpair)(u, q, k + kk, &a0, &a1, &b0, &b1);
+        }
+        for (; k + 2 <= d; k += 2)
+            KNAME(dpair)(u, q, k, &a0, &a1, &b0, &b1);
+        if (k < d) {
+            vd qa = V_SET1(q[k]);
+            const double *ua = u + k * ld;
+            vd ta0 = V_SUB(qa, V_LOAD(ua)), ta1 = V_SUB(qa, V_LOAD(ua + 8));
+            a0 = V_FMA(ta0, ta0, a0);
+            a1 = V_FMA(ta1, ta1, a1);
+        }
+        e0 = V_FNMA(va, V_ADD(a0, b0), c0);
+        e1 = V_FNMA(va, V_ADD(a1, b1), c1);
     } else {
         vd b0, b1;
         {
@@ -330,13 +390,111 @@ KATTR static inline vf KNAME(fexp_parts)(vf x, vf *scale)
     return p;
 }
 
+/* Coordinates k and k + 1 of one block (two: and of the next) into the
+ * float chains a (even) and b (odd). */
+KATTR static inline __attribute__((always_inline)) void
+KNAME(fpair)(const float *u0, const float *u1, const float *q, size_t k, vf *a0, vf *a1,
+             vf *b0, vf *b1, int two)
+{
+    const size_t ld = GCENT__PK_BLK;
+    vf qa = F_SET1(q[k]), qb = F_SET1(q[k + 1]);
+    vf ta0 = F_SUB(qa, F_LOAD(u0 + k * ld)), tb0 = F_SUB(qb, F_LOAD(u0 + (k + 1) * ld));
+    *a0 = F_FMA(ta0, ta0, *a0);
+    *b0 = F_FMA(tb0, tb0, *b0);
+    if (two) {
+        vf ta1 = F_SUB(qa, F_LOAD(u1 + k * ld)), tb1 = F_SUB(qb, F_LOAD(u1 + (k + 1) * ld));
+        *a1 = F_FMA(ta1, ta1, *a1);
+        *b1 = F_FMA(tb1, tb1, *b1);
+    }
+}
+
+/* The squared distances of a block (two: of two) to q above 12 coordinates,
+ * in float: coordinates 0-7 in two chains (even and odd coordinates; first
+ * term a product, then fused multiply-adds), the running sums A, B; then
+ * chunks of 16 coordinates, each in two such chains, added to A and B;
+ * D = A + B. A term goes through at most 10 + ceil((d - 8) / 16) roundings
+ * (the bound's L, kernel.c) -- 26 at d = 256, where one chain each would
+ * give 129. The partial distance is checked after 4 and 8 coordinates and
+ * after each chunk: when every exponent is already below lo the block's
+ * terms are all 0 (returns 0); otherwise e0, e1 are the exponents c - a D. */
+KATTR static inline __attribute__((always_inline)) int
+KNAME(fdist_wide)(const float *u0, const float *u1, const float *q, vf c0, vf c1, vf va,
+                  vf lo, vf *e0, vf *e1, size_t d, int two)
+{
+    const size_t ld = GCENT__PK_BLK;
+    const vf z = F_SET1(0.0f);
+    vf A0 = z, A1 = z, B0 = z, B1 = z;
+    for (size_t k0 = 0; k0 < d; k0 += k0 == 0 ? 8 : 16) {
+        const size_t len = k0 == 0 ? 8 : 16, k1 = k0 + len < d ? k0 + len : d;
+        vf a0, a1 = z, b0 = z, b1 = z;
+        {
+            vf qa = F_SET1(q[k0]), ta0 = F_SUB(qa, F_LOAD(u0 + k0 * ld));
+            a0 = F_MUL(ta0, ta0);
+            if (two) {
+                vf ta1 = F_SUB(qa, F_LOAD(u1 + k0 * ld));
+                a1 = F_MUL(ta1, ta1);
+            }
+        }
+        if (k0 + 1 < k1) {
+            vf qb = F_SET1(q[k0 + 1]), tb0 = F_SUB(qb, F_LOAD(u0 + (k0 + 1) * ld));
+            b0 = F_MUL(tb0, tb0);
+            if (two) {
+                vf tb1 = F_SUB(qb, F_LOAD(u1 + (k0 + 1) * ld));
+                b1 = F_MUL(tb1, tb1);
+            }
+        }
+        size_t k = k0 + 2;
+        if (k0 == 0) { /* d > 12: coordinates 0-7 are all there; a check at 4 */
+            KNAME(fpair)(u0, u1, q, 2, &a0, &a1, &b0, &b1, two);
+            vf p0 = F_FNMA(va, F_ADD(a0, b0), c0);
+            vf p1 = two ? F_FNMA(va, F_ADD(a1, b1), c1) : p0;
+            if (!F_ANY_GE2(p0, p1, lo))
+                return 0;
+            KNAME(fpair)(u0, u1, q, 4, &a0, &a1, &b0, &b1, two);
+            KNAME(fpair)(u0, u1, q, 6, &a0, &a1, &b0, &b1, two);
+            k = 8;
+        } else if (k1 - k0 == 16) {
+            for (size_t kk = 2; kk < 16; kk += 2)
+                KNAME(fpair)(u0, u1, q, k0 + kk, &a0, &a1, &b0, &b1, two);
+            k = k1;
+        } else {
+            for (; k + 2 <= k1; k += 2)
+                KNAME(fpair)(u0, u1, q, k, &a0, &a1, &b0, &b1, two);
+        }
+        if (k < k1) {
+            vf qa = F_SET1(q[k]), ta0 = F_SUB(qa, F_LOAD(u0 + k * ld));
+            a0 = F_FMA(ta0, ta0, a0);
+            if (two) {
+                vf ta1 = F_SUB(qa, F_LOAD(u1 + k * ld));
+                a1 = F_FMA(ta1, ta1, a1);
+            }
+        }
+        if (k0 == 0) {
+            A0 = a0, A1 = a1, B0 = b0, B1 = b1;
+        } else {
+            A0 = F_ADD(A0, a0), B0 = F_ADD(B0, b0);
+            if (two)
+                A1 = F_ADD(A1, a1), B1 = F_ADD(B1, b1);
+        }
+        if (k1 < d) {
+            vf p0 = F_FNMA(va, F_ADD(A0, B0), c0);
+            vf p1 = two ? F_FNMA(va, F_ADD(A1, B1), c1) : p0;
+            if (!F_ANY_GE2(p0, p1, lo))
+                return 0;
+        }
+    }
+    *e0 = F_FNMA(va, F_ADD(A0, B0), c0);
+    *e1 = two ? F_FNMA(va, F_ADD(A1, B1), c1) : z;
+    return 1;
+}
+
 /* The float terms of one block (y0; two != 0: and of the next block, y1):
  * u0, u1 the blocks' coordinates, c0, c1 their lwf + c (the exponent's
  * constant part), q the query in float. The same structure as terms16 --
  * the distance summed in one chain below 4 coordinates, in two (even and
  * odd coordinates) from 4 on, the early stop every 4 coordinates, the
- * flush, the clamp -- in float; the exponent is clamped at
- * GCENT__PK_EMAXF. */
+ * flush, the clamp -- in float; above 12 coordinates fdist_wide; the
+ * exponent is clamped at GCENT__PK_EMAXF. */
 KATTR static inline __attribute__((always_inline)) void
 KNAME(fterms)(const float *u0, const float *u1, const float *q, vf c0, vf c1, vf va, vf lo,
               vf *y0, vf *y1, size_t d, int two)
@@ -344,6 +502,13 @@ KNAME(fterms)(const float *u0, const float *u1, const float *q, vf c0, vf c1, vf
     const size_t ld = GCENT__PK_BLK;
     const vf z = F_SET1(0.0f);
     vf a0, a1 = z, e0, e1 = z;
+    if (d > 12) {
+        if (!KNAME(fdist_wide)(u0, u1, q, c0, c1, va, lo, &e0, &e1, d, two)) {
+            *y0 = *y1 = z;
+            return;
+        }
+        goto exponentials;
+    }
     {
         vf qa = F_SET1(q[0]);
         vf ta0 = F_SUB(qa, F_LOAD(u0));
@@ -412,6 +577,7 @@ KNAME(fterms)(const float *u0, const float *u1, const float *q, vf c0, vf c1, vf
         if (two)
             e1 = F_FNMA(va, F_ADD(a1, b1), c1);
     }
+exponentials:
     if (!F_ANY_GE2(e0, two ? e1 : e0, lo)) {
         *y0 = *y1 = z;
         return;

@@ -76,6 +76,10 @@ typedef struct gcent__pack {
     double umax;        /* the largest |coordinate| of a packed centre */
     double lnn1;        /* log(n + 1) */
     double sum_top_f;   /* e^(GCENT__PK_EMAXF - 1): sum_top of the float kernel */
+    /* Above 12 coordinates, the double kernel's generic loop of earlier
+     * releases instead of its unrolled chunks (the same bits): set by the
+     * benchmark only, to time them in one run (gcent__opts.wide_legacy). */
+    int wide_legacy;
     /* capacity (gcent__pack_alloc) and the storage the pointers above use */
     size_t cap_n, cap_npad, cap_node, cap_seg;
     int cap_groups, cap_prune, cap_single;

@@ -166,6 +166,7 @@ int gcent__plan_mc(gcent_plan *pl, const size_t *segf, size_t nseg, const size_t
                                gcent__prune_tol(&pl->o), 0, p, pack_units);
     if (st != GCENT_OK)
         return st;
+    pl->P.wide_legacy = pl->o.wide_legacy;
     gcent__packed_order(&pl->P, mx->n, pl->ord, pl->cnt);
     size_t nrows = 0;
     for (size_t t = 0; t < mx->n; ++t) {

@@ -411,6 +411,71 @@ START_TEST(test_pack_overflow_fallback)
 }
 END_TEST
 
+/* Above 12 coordinates the double kernel runs in unrolled chunks; the
+ * generic loop of earlier releases (wide_legacy, the benchmark's reference)
+ * gives the same bits, query by query, on every instruction set, batched
+ * and alone, dense and pruned; and both are the long-double reference to
+ * rounding. */
+START_TEST(test_pack_wide_chunks)
+{
+    const int top = gcent__pack_isa();
+    static const size_t dims[] = {13, 14, 16, 21, 24, 33, 64, 100};
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; ++t)
+        for (int pruned = 0; pruned < 2; ++pruned) {
+            const size_t n = GT_LIGHT(400, 120), d = dims[t];
+            gt_kfix f;
+            /* clusters 0.3 wide: terms of every size, blocks that stop early */
+            gt_kfix_init(&f, n, d, 5, 0.3 / sqrt((double)d), 60 + t, 2, 3);
+            gcent__pack P;
+            ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
+                                          pruned ? 1e-12 : 0.0, 1), GCENT_OK);
+            gcent__pk_work W;
+            ck_assert_int_eq(gcent__pk_work_init(&W, &P), GCENT_OK);
+            double *qs = malloc(GCENT__PK_QB * d * sizeof *qs);
+            ck_assert_ptr_nonnull(qs);
+            gcent__query Q[GCENT__PK_QB];
+            uint64_t st = 3 + t;
+            for (size_t i0 = 0; i0 < n; i0 += GCENT__PK_QB) {
+                const size_t nq = n - i0 < GCENT__PK_QB ? n - i0 : GCENT__PK_QB;
+                for (size_t j = 0; j < nq; ++j)
+                    gt_kquery(&f, &P, i0 + j, &st, qs + j * d, &Q[j], 3);
+                double S[2][3 * GCENT__PK_QB], E[2][GCENT__PK_QB];
+                for (int isa = 0; isa <= top; ++isa)
+                    for (int legacy = 0; legacy < 2; ++legacy) {
+                        P.wide_legacy = legacy;
+                        double Sb[3 * GCENT__PK_QB], Eb[GCENT__PK_QB];
+                        ck_assert_int_eq(
+                            gcent__pack_sums_batch_isa(isa, &P, Q, nq, Sb, Eb, &W), 0);
+                        if (isa == 0) {
+                            memcpy(S[legacy], Sb, sizeof Sb);
+                            memcpy(E[legacy], Eb, sizeof Eb);
+                        }
+                        ck_assert_msg(memcmp(Sb, S[0], 3 * nq * sizeof *Sb) == 0 &&
+                                          memcmp(Eb, E[0], nq * sizeof *Eb) == 0,
+                                      "d %zu pruned %d isa %d legacy %d: differs", d, pruned,
+                                      isa, legacy);
+                    }
+                P.wide_legacy = 0;
+                for (size_t j = 0; j < nq; ++j) {
+                    double S1[3];
+                    ck_assert(gcent__pack_sums(&P, &Q[j], S1) == E[0][j]);
+                    ck_assert(memcmp(S1, S[0] + 3 * j, sizeof S1) == 0);
+                    long double R[3];
+                    gt_ref_sums(&P, &Q[j], R);
+                    for (int c = 0; c < 3 && !pruned; ++c)
+                        ck_assert_msg(fabsl(S1[c] - R[c]) <= 1e-13L * R[c] + 1e-16L,
+                                      "d %zu row %zu slot %d: %.17g vs %.17Lg", d, i0 + j, c,
+                                      S1[c], R[c]);
+                }
+            }
+            free(qs);
+            gcent__pk_work_free(&W);
+            gt_pack_free(&P);
+            gt_kfix_free(&f);
+        }
+}
+END_TEST
+
 /* The selection behind the k-d build: v[0, k) holds exactly the k smallest
  * (key, idx) pairs and nothing is lost, on orders that are hard for a
  * quickselect, with the round budget the build uses and with budgets so
@@ -574,6 +639,7 @@ Suite *suite_prune(void)
     tcase_add_test(tc, test_pack_dense_vs_reference);
     tcase_add_test(tc, test_pack_isa_identical);
     tcase_add_test(tc, test_pack_batch_identical);
+    tcase_add_test(tc, test_pack_wide_chunks);
     tcase_add_test(tc, test_pack_overflow_fallback);
     tcase_add_test(tc, test_kd_select);
     tcase_add_test(tc, test_kd_order_reference);
