@@ -7,12 +7,16 @@ The same estimator on the same draws as bench/peer.py (whose workload reader
 and reduction it uses: the file format and the formulas are documented
 there), written as a careful PyTorch user on the CPU writes it, in float32
 or float64: blocks of queries against all centres, the exponents
-q.u - |u|^2/2 - |q|^2/2 from one torch.addmm per block, torch.logsumexp for
-the entropy, one exp per pair and the sums over all centres, the query's
-class (a product with the class indicator matrix) and its input (a gather)
-for the layer MI. Torch runs each operation on THREADS threads
-(torch.set_num_threads). The per-query values are reduced in float64 by
-peer.py's rule. It prints, like peer.py, one line:
+q.u - |u|^2/2 - |q|^2/2 from one matrix product per block (torch.addmm with
+the broadcast norms was 6-9x slower than the product and two in-place
+subtractions here), torch.logsumexp for the entropy, one exp per pair and
+the sums over all centres, the query's class (a product with the class
+indicator matrix) and its input (a gather) for the layer MI. As peer.py,
+THREADS Python threads run the blocks, each torch operation on one thread
+(torch releases the GIL inside its operations): torch's own OpenMP threads
+(torch.set_num_threads(2)) ran 10-20 times slower on this shared 2-core
+machine, spinning while the other core was busy. The per-query values are
+reduced in float64 by peer.py's rule. It prints, like peer.py, one line:
 
     ht= ht_se= ixt= ixt_se= iyt= iyt_se= median= min= reps= threads= dtype= secs=...
 
@@ -24,9 +28,10 @@ import sys
 
 if __name__ == "__main__":
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, sys.argv[2] if len(sys.argv) > 2 else "1")
+        os.environ[var] = "1"
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import torch
@@ -34,7 +39,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer import LN2PI, mc_reduce, read_workload, scaled  # noqa: E402
 
-BLOCK_ELEMS = 1 << 18  # exponents per block (1 or 2 MiB): the fastest of 2^16 .. 2^22 here
+BLOCK_ELEMS = 1 << 18  # exponents per block (1 or 2 MiB); 2^16 .. 2^20 measured alike here
 
 
 def blocks(nq, n):
@@ -44,24 +49,29 @@ def blocks(nq, n):
 
 def exponents(q, u, hu):
     """-|q_a - u_j|^2 / 2 for a block of queries, as q.u - |u|^2/2 - |q|^2/2."""
-    e = torch.addmm(hu, q, u.T, beta=-1.0)
+    e = q @ u.T
+    e -= hu
     e -= 0.5 * (q * q).sum(dim=1, keepdim=True)
     return e
 
 
-def entropy_run(u, z, dtype):
+def entropy_run(u, z, dtype, pool):
     draws, n, d = z.shape
     U = torch.from_numpy(u).to(dtype)
     Q = torch.from_numpy((u[None, :, :] + z).reshape(draws * n, d)).to(dtype)
     hu = 0.5 * (U * U).sum(dim=1)
     lse = torch.empty(draws * n, dtype=dtype)
-    for a, b in blocks(draws * n, n):
+
+    def one(ab):
+        a, b = ab
         lse[a:b] = torch.logsumexp(exponents(Q[a:b], U, hu), dim=1)
+
+    list(pool.map(one, blocks(draws * n, n)))
     vals = lse.double().numpy().reshape(draws, n) + 0.5 * np.einsum("rij,rij->ri", z, z)
     return mc_reduce(vals)
 
 
-def mi_run(u, z, m, k, labels, dtype):
+def mi_run(u, z, m, k, labels, dtype, pool):
     draws, n, d = z.shape
     classes, cls_of_input = np.unique(labels, return_inverse=True)
     cls_of_row = torch.from_numpy(np.repeat(cls_of_input, k))
@@ -74,7 +84,9 @@ def mi_run(u, z, m, k, labels, dtype):
     lt = torch.empty(draws * n, dtype=dtype)
     lx = torch.empty_like(lt)
     ly = torch.empty_like(lt)
-    for a, b in blocks(draws * n, n):
+
+    def one(ab):
+        a, b = ab
         e = exponents(Q[a:b], U, hu)
         mx = e.max(dim=1).values
         e = torch.exp(e - mx[:, None])
@@ -86,6 +98,8 @@ def mi_run(u, z, m, k, labels, dtype):
         lt[a:b] = torch.log(st) + mx
         lx[a:b] = torch.log(st / sx)
         ly[a:b] = torch.log(st / sy)
+
+    list(pool.map(one, blocks(draws * n, n)))
     z2 = 0.5 * np.einsum("rij,rij->ri", z, z)
     counts = np.bincount(cls_of_input).astype(float) / m
     hy = float(-(counts * np.log(counts)).sum())
@@ -100,20 +114,20 @@ def main(argv):
         return 2
     path, threads, reps = argv[1], int(argv[2]), int(argv[3])
     dtype = torch.float32 if argv[4] == "32" else torch.float64
-    torch.set_num_threads(max(1, threads))
+    torch.set_num_threads(1)
     kind, beta, s, z, m, k, labels = read_workload(path)
     draws, n, d = z.shape
     hz = 0.5 * d * (LN2PI + 1.0) + d * np.log(beta)
     times = []
-    with torch.no_grad():
+    with torch.no_grad(), ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         for _ in range(reps):
             t0 = time.perf_counter()
             u = scaled(s, beta)
             if kind == 0:
-                e, se = entropy_run(u, z, dtype)
+                e, se = entropy_run(u, z, dtype, pool)
                 res = (hz + np.log(n) - e, se, 0.0, 0.0, 0.0, 0.0)
             else:
-                (et, st), (ex, sx), (ey, sy), hy = mi_run(u, z, m, k, labels, dtype)
+                (et, st), (ex, sx), (ey, sy), hy = mi_run(u, z, m, k, labels, dtype, pool)
                 res = (hz + np.log(n) - et, st, np.log(m) - ex, sx, hy - ey, sy)
             times.append(time.perf_counter() - t0)
     print("ht=%.17g ht_se=%.17g ixt=%.17g ixt_se=%.17g iyt=%.17g iyt_se=%.17g "

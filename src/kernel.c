@@ -254,6 +254,7 @@ static inline gcent__v8 p_add_f16(gcent__v8 acc, gcent__f16 y)
     } while (0)
 #define F_EXP2TAB(t) pf_exp2tab(t)
 #define V_ADD_F(acc, y) p_add_f16(acc, y)
+#define F_STORE(p, a) memcpy((p), (a).v, sizeof(a).v)
 #include "kernel_body.h"
 
 #if GCENT__X86
@@ -447,6 +448,12 @@ A2_ATTR static inline gcent__v4x2 a2_add_f16(gcent__v4x2 acc, gcent__f8x2 y)
     } while (0)
 #define F_EXP2TAB(t) a2f_exp2tab(t)
 #define V_ADD_F(acc, y) a2_add_f16(acc, y)
+#define F_STORE(p, a)                                                                        \
+    do {                                                                                     \
+        gcent__f8x2 s_ = (a);                                                                \
+        _mm256_storeu_ps((p), s_.lo);                                                        \
+        _mm256_storeu_ps((p) + 8, s_.hi);                                                    \
+    } while (0)
 #include "kernel_body.h"
 
 /* ---- AVX-512F ---------------------------------------------------------------------- */
@@ -530,6 +537,7 @@ A5_ATTR static inline __m512d a5_add_f16(__m512d acc, __m512 y)
     } while (0)
 #define F_EXP2TAB(t) a5f_exp2tab(t)
 #define V_ADD_F(acc, y) a5_add_f16(acc, y)
+#define F_STORE(p, a) _mm512_storeu_ps((p), (a))
 #include "kernel_body.h"
 #endif /* GCENT__X86 */
 
@@ -803,9 +811,11 @@ int gcent__pk_work_init(gcent__pk_work *W, const gcent__pack *P)
         W->qf = gcent__malloc(GCENT__PK_QB * (P->d ? P->d : 1) * sizeof(float));
         W->fq = gcent__malloc(GCENT__PK_QB * sizeof *W->fq);
         W->fsel = gcent__malloc(GCENT__PK_QB);
+        W->facc = gcent__malloc(GCENT__PK_QB * 48 * sizeof(float));
+        W->fgroup = gcent__malloc(GCENT__PK_QB * sizeof(size_t));
     }
     if (!W->unit || !W->acc || !W->lim || (P->cap_prune && (!W->qbox || !W->lbox || !W->keep)) ||
-        (P->cap_single && (!W->qf || !W->fq || !W->fsel))) {
+        (P->cap_single && (!W->qf || !W->fq || !W->fsel || !W->facc || !W->fgroup))) {
         gcent__pk_work_free(W);
         return GCENT_ENOMEM;
     }
@@ -825,5 +835,7 @@ void gcent__pk_work_free(gcent__pk_work *W)
     gcent__free(W->qf);
     gcent__free(W->fq);
     gcent__free(W->fsel);
+    gcent__free(W->facc);
+    gcent__free(W->fgroup);
     memset(W, 0, sizeof *W);
 }

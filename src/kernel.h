@@ -46,8 +46,9 @@ GCENT__HIDDEN int gcent__pack_isa(void);
 /* The single-precision kernel's guarantee: a query runs in float only when
  * gcent__f32_bound is at most this (2^-10), in double otherwise. */
 #define GCENT__F32_CAP 0x1p-10
-/* The float kernel adds a unit's terms in float over this many blocks at
- * most (one term per lane and block) before it adds them in double. */
+/* The float kernel adds a query's terms in float over the aligned groups of
+ * this many blocks (one term per lane and block: at most this many per
+ * lane) before it adds them in double. */
 #define GCENT__F32_SUM_BLOCKS 8
 /* Relative error of the float kernel's exponential of x: at most
  * GCENT__F32_EXP_ERR + GCENT__F32_EXP_ERR_X |x| (kernel_body.h: the
@@ -102,6 +103,8 @@ typedef struct gcent__pk_work {
     float *qf;          /* GCENT__PK_QB x d: the queries in float */
     gcent__pk_fq *fq;   /* GCENT__PK_QB */
     unsigned char *fsel; /* GCENT__PK_QB: 1 = the query runs in float */
+    float *facc;        /* GCENT__PK_QB x 48: a float query's float sums (3 x 16 lanes) */
+    size_t *fgroup;     /* GCENT__PK_QB: the block group those sums are of */
     size_t blocks, tests; /* counts: blocks evaluated, leaf boxes tested per query */
     size_t fqueries;    /* count: queries run in float */
 } gcent__pk_work;

@@ -25,6 +25,7 @@
  *                   times 2^k, exactly
  *   V_ADD_F(acc, y) acc (8 doubles) + (y lanes 0-7 + y lanes 8-15), each
  *                   converted to double, lane by lane
+ *   F_STORE(p, v)   store 16 floats
  *
  * It #undefs them all at its end, ready for the next instruction set.
  *
@@ -630,47 +631,92 @@ KNAME(fblocks)(const gcent__pack *P, const gcent__query *Q, const gcent__pk_fq *
     }
 }
 
-/* query_run in float: the blocks of each unit in pairs (and a last one),
- * their terms added lane by lane in float over GCENT__F32_SUM_BLOCKS blocks
- * at most, counted from the unit's first block, then converted to double
- * and added to the double accumulators (lanes l and l + 8 into lane l). A
- * unit is a fixed range of blocks of the pack (a run of the dense pass, a
- * k-d leaf), so the sums do not depend on the batch. */
+/* The float partial sums fa (3 slots x 16 lanes) into the double
+ * accumulators a (3 x 8 lanes: lanes l and l + 8 into lane l), fa zeroed. */
+KATTR static inline void KNAME(fflush)(double *a, float *fa)
+{
+    const vf z = F_SET1(0.0f);
+    for (int c = 0; c < 3; ++c) {
+        V_STORE(a + 8 * c, V_ADD_F(V_LOAD(a + 8 * c), F_LOAD(fa + 16 * c)));
+        F_STORE(fa + 16 * c, z);
+    }
+}
+
+/* query_run in float. The query's terms are added lane by lane in float
+ * over the blocks of an aligned group of GCENT__F32_SUM_BLOCKS blocks (block
+ * b is in group b / GCENT__F32_SUM_BLOCKS), then converted to double and
+ * added to the double accumulators when the query reaches another group
+ * (or the batch ends): fa and *fg keep the float sums and their group
+ * between runs. The blocks go two at a time where an even block and the
+ * next are both evaluated with the same slots -- within a unit, or across
+ * adjacent k-d leaves --, else one at a time; that changes no bit (each
+ * lane's terms are its own and are added in block order). So the sums
+ * depend neither on the batch, nor on the runs, nor on the pruning units. */
 KATTR static inline __attribute__((always_inline)) void
 KNAME(fquery_run)(const gcent__pack *P, const gcent__query *q, const gcent__pk_fq *F,
                   const struct gcent__pk_unit *U, size_t u0, size_t u1,
-                  const unsigned char *keep, double *a, size_t *blocks, float *lwtmp, size_t d)
+                  const unsigned char *keep, double *a, float *fa, size_t *fg, size_t *blocks,
+                  float *lwtmp, size_t d)
 {
+    const size_t G = GCENT__F32_SUM_BLOCKS;
     const vf va = F_SET1((float)q->a), vc = F_SET1(F->c), lo = F_SET1((float)P->flush);
     const vf z = F_SET1(0.0f);
     vd acc[3] = {V_LOAD(a), V_LOAD(a + 8), V_LOAD(a + 16)};
-    size_t nb = 0;
+    vf facc[3] = {F_LOAD(fa), F_LOAD(fa + 16), F_LOAD(fa + 32)};
+    size_t cur = *fg, nb = 0, pend = SIZE_MAX;
+    int psplit = 0;
+#define FGROUP(b)                                                                            \
+    do {                                                                                     \
+        if ((b) / G != cur) {                                                                \
+            for (int c_ = 0; c_ < 3; ++c_) {                                                 \
+                acc[c_] = V_ADD_F(acc[c_], facc[c_]);                                        \
+                facc[c_] = z;                                                                \
+            }                                                                                \
+            cur = (b) / G;                                                                   \
+        }                                                                                    \
+    } while (0)
     for (size_t u = u0; u < u1; ++u) {
         if (keep && !keep[u])
             continue;
         const int split = U[u].s == q->own_seg;
         const size_t b1 = U[u].b1;
-        nb += b1 - U[u].b0;
-        for (size_t g = U[u].b0; g < b1; g += GCENT__F32_SUM_BLOCKS) {
-            const size_t g1 = g + GCENT__F32_SUM_BLOCKS < b1 ? g + GCENT__F32_SUM_BLOCKS : b1;
-            vf facc[3] = {z, z, z};
-            size_t b = g;
-            for (; b + 2 <= g1; b += 2)
-                KNAME(fblocks)(P, q, F, b, 1, split, va, vc, lo, facc, lwtmp, d);
-            if (b < g1)
-                KNAME(fblocks)(P, q, F, b, 0, split, va, vc, lo, facc, lwtmp, d);
-            if (split) {
-                acc[0] = V_ADD_F(acc[0], facc[0]);
-                acc[1] = V_ADD_F(acc[1], facc[1]);
+        size_t b = U[u].b0;
+        nb += b1 - b;
+        if (pend != SIZE_MAX) { /* an even block waiting for its partner */
+            if (b == pend + 1 && split == psplit) {
+                KNAME(fblocks)(P, q, F, pend, 1, split, va, vc, lo, facc, lwtmp, d);
+                ++b;
             } else {
-                acc[2] = V_ADD_F(acc[2], facc[2]);
+                KNAME(fblocks)(P, q, F, pend, 0, psplit, va, vc, lo, facc, lwtmp, d);
             }
+            pend = SIZE_MAX;
+        }
+        if (b < b1 && b % 2 != 0) {
+            FGROUP(b);
+            KNAME(fblocks)(P, q, F, b, 0, split, va, vc, lo, facc, lwtmp, d);
+            ++b;
+        }
+        for (; b + 2 <= b1; b += 2) {
+            FGROUP(b);
+            KNAME(fblocks)(P, q, F, b, 1, split, va, vc, lo, facc, lwtmp, d);
+        }
+        if (b < b1) { /* even: its partner may start the next unit */
+            FGROUP(b);
+            pend = b;
+            psplit = split;
         }
     }
+    if (pend != SIZE_MAX)
+        KNAME(fblocks)(P, q, F, pend, 0, psplit, va, vc, lo, facc, lwtmp, d);
+#undef FGROUP
+    *fg = cur;
     *blocks += nb;
     V_STORE(a, acc[0]);
     V_STORE(a + 8, acc[1]);
     V_STORE(a + 16, acc[2]);
+    F_STORE(fa, facc[0]);
+    F_STORE(fa + 16, facc[1]);
+    F_STORE(fa + 32, facc[2]);
 }
 
 /* A batch of queries: the results of pack_sums for each, bit for bit.
@@ -785,6 +831,12 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
         V_STORE(a, zero);
         V_STORE(a + 8, zero);
         V_STORE(a + 16, zero);
+        if (W->fsel && W->fsel[i]) {
+            const vf fz = F_SET1(0.0f);
+            for (int c = 0; c < 3; ++c)
+                F_STORE(W->facc + 48 * i + 16 * c, fz);
+            W->fgroup[i] = SIZE_MAX;
+        }
     }
     double lwtmp[GCENT__PK_BLK];
     float lwtmpf[GCENT__PK_BLK];
@@ -799,9 +851,11 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
             double *a = W->acc + 24 * i;
             if (W->fsel && W->fsel[i]) {
                 const gcent__pk_fq *F = &W->fq[i];
+                float *fa = W->facc + 48 * i;
+                size_t *fg = &W->fgroup[i];
 #define FCASE(D)                                                                             \
     case D:                                                                                  \
-        KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, &W->blocks, lwtmpf, D);           \
+        KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, fa, fg, &W->blocks, lwtmpf, D);   \
         break;
                 switch (d) {
                     FCASE(1)
@@ -817,7 +871,8 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
                     FCASE(11)
                     FCASE(12)
                 default:
-                    KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, &W->blocks, lwtmpf, d);
+                    KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, fa, fg, &W->blocks,
+                                      lwtmpf, d);
                 }
 #undef FCASE
                 continue;
@@ -846,6 +901,8 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
         }
     }
     for (size_t i = 0; i < nq; ++i) {
+        if (W->fsel && W->fsel[i]) /* the last group's float sums */
+            KNAME(fflush)(W->acc + 24 * i, W->facc + 48 * i);
         const double *lane = W->acc + 24 * i;
         for (int c = 0; c < 3; ++c, lane += 8)
             out[3 * i + c] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) +
@@ -959,3 +1016,4 @@ KATTR static double KNAME(mix_lse)(const gcent__mix *m, const double *q, double 
 #undef F_SPLIT_EQI
 #undef F_EXP2TAB
 #undef V_ADD_F
+#undef F_STORE
