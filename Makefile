@@ -146,7 +146,8 @@ build/obj/%.o: src/%.c $(FLAGS_STAMP)
 # The mixture kernel is always vectorised (-O3 after the user's CFLAGS); it
 # carries its own AVX2/AVX-512 clones chosen at run time, never -march=native.
 KERNEL_OPT := -O3
-build/obj/kernel.o build/obj/kdtree.o build/obj/pack.o build/obj/prune.o: \
+build/obj/kernel.o build/obj/kdtree.o build/obj/pack.o build/obj/prune.o \
+    build/obj/sliced_lattice.o: \
     KERNEL_CFLAGS = $(KERNEL_OPT)
 
 $(STLIB): $(OBJS)

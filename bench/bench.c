@@ -74,6 +74,9 @@
  * The quick grid (--quick, CI): uniform n = 512 with 1 and 3 draws, layers
  * 1 and 5 at n = 256 with 2 draws (network trained 20 epochs), an epoch of
  * 128 inputs with k = 2; every variant; the peer once per workload.
+ * After the grid, one sliced information-plane point (gcent_sliced_mi_layer
+ * of a d = 256 layer, m = 4096, k = 8, 1000 slices of q = 1; no peer): see
+ * run_sliced.
  */
 #define _DEFAULT_SOURCE /* wait4, mkdtemp */
 #include <errno.h>
@@ -89,6 +92,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <cblas.h> /* the projection share of the sliced workload */
 #include <gcent.h>
 #include "ctx.h" /* the library's internal context: the wide_legacy switch (K_LEGACY) */
 #include "../support/szt12.h"
@@ -1521,6 +1525,207 @@ static int epochs_section(const config *cfg)
     return failures;
 }
 
+/* ---- the sliced information plane ----------------------------------------------- */
+
+/* One workload: a sliced point (gcent_sliced_mi_layer, q = 1) of S_2 of a
+ * noisy 12-256-256-2 tanh network (support/mlp.h, beta = 0.1, seed 1, Adam
+ * 3e-3, batch 64, 5 epochs) on the generated 12-bit set: d = 256, all
+ * m = 4096 inputs, k = 8 noisy passes through layer 1, 1000 slices, labels.
+ * Run in a forked child: 3 calls at 2 threads (median), 1 at 1 thread (its
+ * bits must equal the 2-thread ones, as must the repeats), the peak RSS and
+ * its increase over the child's size at the fork. The projection's share is
+ * a dgemm of the library's shape and blocks, (128 x 256) times (256 x 32768)
+ * eight times (the last block 104), timed alone in the same child; the rest
+ * is the per-slice work (lattice cells, radix sort, the lattice sums) and
+ * the reductions, which are O(slices) and O(m) per slice. The quick grid
+ * runs the same at d = 64, m = 256, k = 4, 40 slices, 2 epochs. */
+typedef struct {
+    size_t d, m, k, q, slices;
+    int epochs;
+} sliced_wl;
+
+typedef struct {
+    int status;
+    char errmsg[256];
+    int reps;
+    double secs[3], secs1, proj;
+    double cpu1;              /* process CPU seconds of the 1-thread call */
+    gcent_sliced_mi r;
+    int identical;            /* repeats and 1 thread gave the same bits */
+    long rss_start_kb, rss_peak_kb;
+} sliced_result;
+
+/* S_2 rows (m k x d) and the labels; 0, or -1 with a message. */
+static int sliced_data(const sliced_wl *w, double **s_out, int **y_out, double *train_s)
+{
+    szt12_data data;
+    if (szt12_generate(&data) != 0)
+        return -1;
+    const int arch[4] = {12, (int)w->d, (int)w->d, 2};
+    mlp *net = NULL;
+    double *s = malloc(w->m * w->k * w->d * sizeof *s);
+    int *y = malloc(w->m * sizeof *y);
+    int st = s && y ? mlp_create(&net, arch, 4, BETA, SEED) : MLP_ENOMEM;
+    double t0 = now();
+    for (int e = 0; e < w->epochs && st == MLP_OK; ++e)
+        st = mlp_train_epoch(net, data.x, data.y, data.n, 64, MLP_ADAM, 3e-3, (uint64_t)e, NULL);
+    *train_s = now() - t0;
+    double *layers[2] = {NULL, s};
+    if (st == MLP_OK) /* the first m inputs */
+        st = mlp_layer_samples(net, data.x, w->m, w->k, TAG_EPOCH, layers);
+    if (st == MLP_OK)
+        memcpy(y, data.y, w->m * sizeof *y);
+    mlp_free(net);
+    szt12_free(&data);
+    if (st != MLP_OK) {
+        fprintf(stderr, "bench: sliced workload data: %s\n", mlp_strerror(st));
+        free(s), free(y);
+        return -1;
+    }
+    *s_out = s;
+    *y_out = y;
+    return 0;
+}
+
+static void sliced_child(const sliced_wl *w, const double *s, const int *y, sliced_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->rss_start_kb = maxrss_kb();
+    r->identical = 1;
+    const size_t n = w->m * w->k;
+    for (int threads = 2; threads >= 1; --threads) {
+        gcent_ctx *ctx = NULL;
+        int st = gcent_ctx_create(&ctx);
+        if (st == GCENT_OK && (st = gcent_ctx_set(ctx, GCENT_OPT_SEED, SEED)) == GCENT_OK)
+            st = gcent_ctx_set(ctx, GCENT_OPT_THREADS, threads);
+        for (int rep = 0; st == GCENT_OK && rep < (threads == 2 ? 3 : 1); ++rep) {
+            gcent_sliced_mi out;
+            double t0 = now(), c0 = cpu_now();
+            st = gcent_sliced_mi_layer(ctx, s, w->m, w->k, w->d, w->d, y, BETA, w->q,
+                                       w->slices, &out);
+            double t = now() - t0;
+            if (threads == 1)
+                r->cpu1 = cpu_now() - c0;
+            if (st != GCENT_OK)
+                break;
+            if (threads == 2)
+                r->secs[r->reps++] = t;
+            else
+                r->secs1 = t;
+            if (r->reps == 1 && threads == 2)
+                r->r = out;
+            else
+                r->identical &= memcmp(&out, &r->r, sizeof out) == 0;
+        }
+        if (st != GCENT_OK) {
+            r->status = st;
+            snprintf(r->errmsg, sizeof r->errmsg, "gcent_sliced_mi_layer: %s (%s)",
+                     gcent_strerror(st), ctx ? gcent_ctx_errmsg(ctx) : "");
+            gcent_ctx_free(ctx);
+            return;
+        }
+        gcent_ctx_free(ctx);
+    }
+    r->rss_peak_kb = maxrss_kb();
+    /* the projections alone: the library's blocks (2^22 doubles of output) */
+    size_t block = ((size_t)1 << 22) / (w->q * n);
+    block = block < 2 ? 2 : block > w->slices ? w->slices : block;
+    double *dirs = malloc(block * w->q * w->d * sizeof *dirs);
+    double *out = malloc(block * w->q * n * sizeof *out);
+    if (dirs && out) {
+        gcent_rng_normals(SEED, 9, 0, block * w->q * w->d, dirs);
+        double t0 = now();
+        for (size_t b0 = 0; b0 < w->slices; b0 += block) {
+            size_t nb = w->slices - b0 < block ? w->slices - b0 : block;
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(nb * w->q), (int)n,
+                        (int)w->d, 1.0, dirs, (int)w->d, s, (int)w->d, 0.0, out, (int)n);
+        }
+        r->proj = now() - t0;
+    }
+    free(dirs);
+    free(out);
+}
+
+/* The sliced workload (skipped when --only names something else); 0 or -1. */
+static int run_sliced(const config *cfg, char *summary, size_t len)
+{
+    static const sliced_wl FULL = {256, 4096, 8, 1, 1000, 5}, QUICK = {64, 256, 4, 1, 40, 2};
+    const sliced_wl *w = cfg->quick ? &QUICK : &FULL;
+    char desc[128];
+    snprintf(desc, sizeof desc, "sliced q=%zu d=%zu m=%zu k=%zu slices=%zu", w->q, w->d, w->m,
+             w->k, w->slices);
+    summary[0] = '\0';
+    if (cfg->only && strstr(desc, cfg->only) == NULL)
+        return 0;
+    double *s = NULL, train = 0.0;
+    int *y = NULL;
+    if (sliced_data(w, &s, &y, &train) != 0)
+        return -1;
+    int fds[2];
+    sliced_result r;
+    memset(&r, 0, sizeof r);
+    if (pipe(fds) != 0) {
+        free(s), free(y);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        sliced_result mine;
+        sliced_child(w, s, y, &mine);
+        _exit(write_full(fds[1], &mine, sizeof mine) == 0 ? 0 : 1);
+    }
+    close(fds[1]);
+    int got = pid > 0 ? read_full(fds[0], &r, sizeof r) : -1;
+    close(fds[0]);
+    int wst = 0;
+    while (pid > 0 && waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+        ;
+    free(s), free(y);
+    if (got != 0 || r.status != GCENT_OK) {
+        fprintf(stderr, "bench: %s: %s\n", desc, got != 0 ? "child failed" : r.errmsg);
+        return -1;
+    }
+    double med = median(r.secs, r.reps);
+    /* exact bounds: 0 <= SI(X) <= ln m, 0 <= SI(Y) <= H(Y) <= ln 2 (two
+     * classes), up to the lattice rule's 2e-8 per slice */
+    int bounds_ok = r.r.ixt.value >= 0.0 && r.r.ixt.value <= log((double)w->m) + 2e-8 &&
+                    r.r.iyt.value >= -2e-8 && r.r.iyt.value <= log(2.0) + 2e-8;
+    printf("{\"fn\":\"sliced_mi_layer\",\"q\":%zu,\"d\":%zu,\"m\":%zu,\"k\":%zu,"
+           "\"n\":%zu,\"slices\":%zu,\"beta\":%g,\"seed\":%u,\"median_2t_s\":%.6g,"
+           "\"min_2t_s\":%.6g,\"lib_1t_s\":%.6g,\"cpu_1t_s\":%.6g,\"projection_s\":%.6g,\"rest_s\":%.6g,"
+           "\"maxrss_kb\":%ld,\"rss_increase_kb\":%ld,\"sixt\":%.17g,\"sixt_se\":%.6g,"
+           "\"siyt\":%.17g,\"siyt_se\":%.6g,\"threads_identical\":%s}\n",
+           w->q, w->d, w->m, w->k, w->m * w->k, w->slices, BETA, SEED, med,
+           min_of(r.secs, r.reps), r.secs1, r.cpu1, r.proj, med - r.proj, r.rss_peak_kb,
+           r.rss_peak_kb - r.rss_start_kb, r.r.ixt.value, r.r.ixt.se, r.r.iyt.value,
+           r.r.iyt.se, r.identical ? "true" : "false");
+    fflush(stdout);
+    fprintf(stderr, "bench: %s: %.3f s at 2 threads (%.3f s at 1), projection %.3f s\n", desc,
+            med, r.secs1, r.proj);
+    snprintf(summary, len,
+             "sliced plane, %s (S_2 of a 12-%zu-%zu-2 noisy tanh net, %d epochs, %.1f s):\n"
+             "  median of %d calls at 2 threads %.3f s (1 thread %.3f s, %.3f s of CPU); "
+             "projection (dgemm "
+             "of the same shape, alone) %.3f s, the per-slice lattice work and reductions "
+             "%.3f s;\n  peak RSS %.1f MB (+%.1f MB over the child's size at fork); "
+             "SI_1(X;T) = %.4f (se %.2g), SI_1(Y;T) = %.4f (se %.2g); bits identical over "
+             "repeats and threads: %s",
+             desc, w->d, w->d, w->epochs, train, r.reps, med, r.secs1, r.cpu1, r.proj,
+             med - r.proj,
+             (double)r.rss_peak_kb / 1024.0,
+             (double)(r.rss_peak_kb - r.rss_start_kb) / 1024.0, r.r.ixt.value, r.r.ixt.se,
+             r.r.iyt.value, r.r.iyt.se, r.identical ? "yes" : "NO");
+    if (!r.identical || !bounds_ok) {
+        fprintf(stderr, "bench: %s: %s\n", desc,
+                !r.identical ? "results differ between repeats or threads"
+                             : "a value outside its exact bounds");
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
@@ -1796,6 +2001,9 @@ int main(int argc, char **argv)
     }
     if (!cfg.no_peer || !cfg.no_torch)
         rmdir(tmpdir);
+    char sliced_summary[1024];
+    if (run_sliced(&cfg, sliced_summary, sizeof sliced_summary) != 0)
+        ++failures;
 
     epoch_total E = epoch_sum(out, nout);
     if (E.layers != NET_SIZES - 1) /* not the whole epoch (--only) */
@@ -1854,6 +2062,8 @@ int main(int argc, char **argv)
     if (!cfg.no_peer)
         printf("peer check: largest |lib - peer| / max(1, |lib|) = %.3g (limit %g)\n",
                worst_peer, PEER_TOL);
+    if (sliced_summary[0] != '\0')
+        printf("%s\n", sliced_summary);
     printf("total wall time %.1f s; %d failure%s.\n", now() - t_start, failures,
            failures == 1 ? "" : "s");
     free(out);

@@ -21,5 +21,6 @@
 #include "gcent/binned.h"
 #include "gcent/shard.h"
 #include "gcent/plan.h"
+#include "gcent/sliced.h"
 
 #endif /* GCENT_H */

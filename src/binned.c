@@ -41,16 +41,6 @@ static inline int bin_of(const grid *g, double x, int64_t *out)
     return 0;
 }
 
-static inline uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 31;
-    return h;
-}
-
 /* Lexicographic order of the bin tuples of rows a and b. */
 static int cmp_tuple(const grid *g, size_t a, size_t b)
 {
@@ -96,7 +86,7 @@ static int bin_chunk(void *arg, size_t chunk, size_t worker)
                 h = (h ^ (uint64_t)b) * 0x9e3779b97f4a7c15ull;
                 h ^= h >> 29;
             }
-            jb->hash[r] = mix64(h ^ g->d) & g->hash_mask;
+            jb->hash[r] = gcent__mix64(h ^ g->d) & g->hash_mask;
         }
     } else {
         for (size_t r = r0; r < r1; ++r) {

@@ -56,4 +56,16 @@ static inline double gcent__unit_noise_entropy(size_t d)
     return 0.5 * (double)d * (GCENT__LN2PI + 1.0);
 }
 
+/* A 64-bit finaliser (the splitmix64 mixing constants): every input bit
+ * affects every output bit. For hashes of bin tuples and fingerprints. */
+static inline uint64_t gcent__mix64(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return h;
+}
+
 #endif /* GCENT_COMMON_H */

@@ -23,12 +23,16 @@ static double noise_entropy_nats(size_t d, double beta)
 
 /* ---- plans ----------------------------------------------------------------------- */
 
+static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
+                       gcent__part *q);
+static int entropy_result(gcent__part *q, gcent__err *e, void *result);
+
 /* The plan of an entropy of n rows (arguments already checked). */
 static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, double beta,
                         gcent_plan **out)
 {
     gcent_plan *pl = NULL;
-    int st = gcent__plan_new(ctx, GCENT__PLAN_ENTROPY, n, d, beta, &pl);
+    int st = gcent__plan_new(ctx, GCENT__PLAN_ENTROPY, n, d, beta, 0, &pl);
     if (st != GCENT_OK)
         return st;
     if (w != NULL) {
@@ -38,6 +42,8 @@ static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, dou
         else
             memcpy(pl->w, w, n * sizeof(double));
     }
+    pl->run = entropy_run;
+    pl->result = entropy_result;
     if (st == GCENT_OK)
         st = gcent__plan_engines(pl, 1, 0, 0, 0, &ctx->err);
     if (st != GCENT_OK) {
@@ -98,8 +104,9 @@ static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t r
 }
 
 /* The estimate of a complete partial (nats converted to log_base). */
-static int entropy_result(gcent__part *q, gcent__err *e, gcent_estimate *out)
+static int entropy_result(gcent__part *q, gcent__err *e, void *result)
 {
+    gcent_estimate *out = result;
     const size_t d = (size_t)q->d;
     double h = noise_entropy_nats(d, q->beta), err = 0.0;
     if (q->kept > 1 && q->method == GCENT_METHOD_QUADRATURE) {
@@ -169,63 +176,30 @@ int gcent_plan_entropy(gcent_ctx *ctx, size_t n, size_t d, const double *w, doub
     return entropy_plan(ctx, n, d, w, beta, out);
 }
 
-static int plan_begin(gcent_plan *plan, const char *where, const void *out)
-{
-    if (plan == NULL)
-        return GCENT_EINVAL;
-    gcent__err_begin(&plan->err, where);
-    if (plan->kind != GCENT__PLAN_ENTROPY)
-        return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by gcent_plan_mi_layer, not gcent_plan_entropy");
-    if (out == NULL)
-        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
-    return GCENT_OK;
-}
-
-/* An execution (doubles or floats) into out. */
-static int execute(gcent_plan *plan, const char *where, const gcent__rows *s,
-                   gcent_estimate *out)
-{
-    int st = plan_begin(plan, where, out);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = entropy_run(plan, s, 0, plan->n, &q);
-    if (st == GCENT_OK)
-        st = entropy_result(&q, &plan->err, out);
-    if (st == GCENT_OK)
-        plan->last_method = q.method;
-    return st;
-}
-
-/* A shard's execution into part. */
-static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
-                           size_t row_begin, size_t row_end, gcent_partial *part)
-{
-    int st = plan_begin(plan, where, part);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = entropy_run(plan, s, row_begin, row_end, &q);
-    if (st == GCENT_OK) {
-        gcent__part_store(part, &q);
-        plan->last_method = q.method;
-    }
-    return st;
-}
-
 int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
                                gcent_estimate *out)
 {
     const gcent__rows rows = gcent__rows_of(s, lds);
-    return execute(plan, "gcent_plan_execute_entropy", &rows, out);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy", &rows,
+                               0, plan ? plan->n : 0, out, NULL);
 }
 
 int gcent_plan_execute_entropy_f32(gcent_plan *plan, const float *s, size_t lds,
                                    gcent_estimate *out)
 {
     const gcent__rows rows = gcent__rows_of_f32(s, lds);
-    return execute(plan, "gcent_plan_execute_entropy_f32", &rows, out);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy_f32",
+                               &rows, 0, plan ? plan->n : 0, out, NULL);
+}
+
+/* A shard's execution, doubles or floats (where: the public function). */
+static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
+                           size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    if (part == NULL)
+        return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, where, s, 0, 0, NULL, NULL);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, where, s, row_begin, row_end, NULL,
+                               part);
 }
 
 int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s, size_t lds,

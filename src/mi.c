@@ -26,6 +26,10 @@
 
 /* ---- the plan ---------------------------------------------------------------------- */
 
+static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
+                     gcent__part *q);
+static int layer_result(gcent__part *q, gcent__err *e, void *result);
+
 /* Rows sorted by class and input, the class segments and input groups of
  * the pack, H(Y). */
 static int layout(gcent_plan *pl, const int *labels, gcent__err *e)
@@ -87,11 +91,13 @@ static int layer_plan(gcent_ctx *ctx, size_t m, size_t k, size_t n, size_t d,
                       const int *labels, double beta, gcent_plan **out)
 {
     gcent_plan *pl = NULL;
-    int st = gcent__plan_new(ctx, GCENT__PLAN_LAYER, n, d, beta, &pl);
+    int st = gcent__plan_new(ctx, GCENT__PLAN_LAYER, n, d, beta, 0, &pl);
     if (st != GCENT_OK)
         return st;
     pl->m = m;
     pl->k = k;
+    pl->run = layer_run;
+    pl->result = layer_result;
     st = layout(pl, labels, &ctx->err);
     if (st == GCENT_OK) {
         const int with_y = labels != NULL;
@@ -277,8 +283,9 @@ static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
 }
 
 /* The information-plane point of a complete partial. */
-static int layer_result(gcent__part *q, gcent__err *e, gcent_layer_mi *out)
+static int layer_result(gcent__part *q, gcent__err *e, void *result)
 {
+    gcent_layer_mi *out = result;
     const size_t d = (size_t)q->d;
     const double hz = gcent__unit_noise_entropy(d), lb = (double)d * log(q->beta);
     double v[3], se[3];
@@ -320,8 +327,8 @@ static int layer_result(gcent__part *q, gcent__err *e, gcent_layer_mi *out)
 
 /* ---- public ------------------------------------------------------------------------------ */
 
-/* m, k, d, beta (and the product m k into *n) as documented; reason in ctx. */
-static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta, size_t *n)
+/* m, k >= 1 and their product m k into *n; reason in ctx. */
+static int rows_of(gcent_ctx *ctx, size_t m, size_t k, size_t *n)
 {
     if (m == 0 || k == 0)
         return gcent__fail(ctx, GCENT_EINVAL, "m = %zu inputs and k = %zu draws must be >= 1",
@@ -330,14 +337,28 @@ static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta
     *n = gcent__mul(m, k, &ovf);
     if (ovf)
         return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
-    if (d == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "d = 0: the width must be at least 1");
-    int st = gcent__check_beta(&ctx->err, beta);
-    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
-        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
-                         "GCENT_METHOD_AUTO", d);
-    return st;
+    return GCENT_OK;
+}
+
+/* Quadrature is asked for a width it cannot integrate. */
+static int quad_width(gcent_ctx *ctx, size_t d)
+{
+    if (ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                           "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
+                           "GCENT_METHOD_AUTO", d);
+    return GCENT_OK;
+}
+
+/* m, k, d, beta (and the product m k into *n) as documented; reason in ctx. */
+static int check_shape(gcent_ctx *ctx, size_t m, size_t k, size_t d, double beta, size_t *n)
+{
+    int st = rows_of(ctx, m, k, n);
+    if (st == GCENT_OK && d == 0)
+        st = gcent__fail(ctx, GCENT_EINVAL, "d = 0: the width must be at least 1");
+    if (st == GCENT_OK)
+        st = gcent__check_beta(&ctx->err, beta);
+    return st == GCENT_OK ? quad_width(ctx, d) : st;
 }
 
 /* The arguments of the one-shot and partial calls; reason in ctx. */
@@ -346,19 +367,10 @@ static int check_args(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_
 {
     if (out == NULL)
         return gcent__fail(ctx, GCENT_EINVAL, "the output pointer is NULL");
-    if (m == 0 || k == 0)
-        return gcent__fail(ctx, GCENT_EINVAL, "m = %zu inputs and k = %zu draws must be >= 1",
-                           m, k);
-    int ovf = 0;
-    *n = gcent__mul(m, k, &ovf);
-    if (ovf)
-        return gcent__fail(ctx, GCENT_ERANGE, "m * k = %zu * %zu overflows", m, k);
-    int st = gcent__check_samples(&ctx->err, s, *n, d, lds, NULL, beta);
-    if (st == GCENT_OK && ctx->o.method == GCENT_METHOD_QUADRATURE && d > 2)
-        st = gcent__fail(ctx, GCENT_EUNSUPPORTED,
-                         "quadrature needs d <= 2 (d = %zu); use GCENT_METHOD_MC or "
-                         "GCENT_METHOD_AUTO", d);
-    return st;
+    int st = rows_of(ctx, m, k, n);
+    if (st == GCENT_OK)
+        st = gcent__check_samples(&ctx->err, s, *n, d, lds, NULL, beta);
+    return st == GCENT_OK ? quad_width(ctx, d) : st;
 }
 
 /* One shard of a one-shot call with a temporary plan; reason in ctx. */
@@ -394,62 +406,29 @@ int gcent_plan_mi_layer(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int 
     return layer_plan(ctx, m, k, n, d, labels, beta, out);
 }
 
-static int plan_begin(gcent_plan *plan, const char *where, const void *out)
-{
-    if (plan == NULL)
-        return GCENT_EINVAL;
-    gcent__err_begin(&plan->err, where);
-    if (plan->kind != GCENT__PLAN_LAYER)
-        return gcent__seterr(&plan->err, GCENT_EINVAL,
-                             "the plan was made by gcent_plan_entropy, not gcent_plan_mi_layer");
-    if (out == NULL)
-        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
-    return GCENT_OK;
-}
-
-/* An execution (doubles or floats) into out. */
-static int execute(gcent_plan *plan, const char *where, const gcent__rows *s,
-                   gcent_layer_mi *out)
-{
-    int st = plan_begin(plan, where, out);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = layer_run(plan, s, 0, plan->n, &q);
-    if (st == GCENT_OK)
-        st = layer_result(&q, &plan->err, out);
-    if (st == GCENT_OK)
-        plan->last_method = q.method;
-    return st;
-}
-
-/* A shard's execution into part. */
-static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
-                           size_t row_begin, size_t row_end, gcent_partial *part)
-{
-    int st = plan_begin(plan, where, part);
-    if (st != GCENT_OK)
-        return st;
-    gcent__part q;
-    st = layer_run(plan, s, row_begin, row_end, &q);
-    if (st == GCENT_OK) {
-        gcent__part_store(part, &q);
-        plan->last_method = q.method;
-    }
-    return st;
-}
-
 int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_layer_mi *out)
 {
     const gcent__rows rows = gcent__rows_of(s, lds);
-    return execute(plan, "gcent_plan_execute_mi", &rows, out);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi", &rows, 0,
+                               plan ? plan->n : 0, out, NULL);
 }
 
 int gcent_plan_execute_mi_f32(gcent_plan *plan, const float *s, size_t lds,
                               gcent_layer_mi *out)
 {
     const gcent__rows rows = gcent__rows_of_f32(s, lds);
-    return execute(plan, "gcent_plan_execute_mi_f32", &rows, out);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi_f32", &rows, 0,
+                               plan ? plan->n : 0, out, NULL);
+}
+
+/* A shard's execution, doubles or floats (where: the public function). */
+static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
+                           size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    if (part == NULL)
+        return gcent__plan_execute(plan, GCENT__PLAN_LAYER, where, s, 0, 0, NULL, NULL);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, where, s, row_begin, row_end, NULL,
+                               part);
 }
 
 int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, size_t lds,

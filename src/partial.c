@@ -11,16 +11,6 @@
 #include <string.h>
 #include "partial.h"
 
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 31;
-    return h;
-}
-
 static uint64_t bits_of(double x)
 {
     uint64_t u;
@@ -31,17 +21,17 @@ static uint64_t bits_of(double x)
 uint64_t gcent__fingerprint(const gcent__rows *s, size_t n, size_t d, const double *w,
                             const int *labels, size_t m, double beta)
 {
-    uint64_t h = mix64(0x6763656e74ull ^ (uint64_t)n) ^ mix64((uint64_t)d + 0x9e37u);
-    h = mix64(h ^ bits_of(beta));
+    uint64_t h = gcent__mix64(0x6763656e74ull ^ (uint64_t)n) ^ gcent__mix64((uint64_t)d + 0x9e37u);
+    h = gcent__mix64(h ^ bits_of(beta));
     for (size_t i = 0; i < n; ++i)
         for (size_t k = 0; k < d; ++k) /* floats widened: the fingerprint of the doubles */
-            h = mix64(h + bits_of(gcent__rows_at(s, i, k)));
+            h = gcent__mix64(h + bits_of(gcent__rows_at(s, i, k)));
     if (w != NULL)
         for (size_t i = 0; i < n; ++i)
-            h = mix64(h ^ bits_of(w[i]));
+            h = gcent__mix64(h ^ bits_of(w[i]));
     if (labels != NULL)
         for (size_t i = 0; i < m; ++i)
-            h = mix64(h + (uint64_t)(uint32_t)labels[i] + 0x51u);
+            h = gcent__mix64(h + (uint64_t)(uint32_t)labels[i] + 0x51u);
     return h;
 }
 

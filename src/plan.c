@@ -7,8 +7,10 @@
 #include "validate.h"
 #include "noise.h"
 #include "plan.h"
+#include "sliced.h"
 
-int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta, gcent_plan **out)
+int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta, size_t nworkers,
+                    gcent_plan **out)
 {
     gcent_plan *pl = gcent__calloc(1, sizeof *pl);
     if (pl == NULL)
@@ -22,10 +24,13 @@ int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta, g
     pl->k = 1;
     pl->d = d;
     pl->beta = beta;
-    size_t nw = gcent__nthreads(pl->o.threads);
-    /* tiny problems stay on the calling thread (the results never depend on it) */
-    if ((double)n * (double)n * (double)d < 65536.0)
-        nw = 1;
+    size_t nw = nworkers;
+    if (nw == 0) {
+        nw = gcent__nthreads(pl->o.threads);
+        /* tiny problems stay on the calling thread (results never depend on it) */
+        if ((double)n * (double)n * (double)d < 65536.0)
+            nw = 1;
+    }
     if (gcent__pool_create(&pl->pool, nw) != GCENT_OK) {
         gcent__free(pl);
         return gcent__fail(ctx, GCENT_ENOMEM, "out of memory for a thread pool");
@@ -84,6 +89,7 @@ void gcent_plan_free(gcent_plan *pl)
 {
     if (pl == NULL)
         return;
+    gcent__sliced_free(pl->sliced);
     gcent__pool_free(pl->pool);
     gcent__free(pl->w);
     gcent__free(pl->labels_copy);
@@ -124,6 +130,35 @@ int gcent_plan_get(const gcent_plan *plan, gcent_opt opt, double *value)
         return GCENT_OK;
     }
     return gcent__opts_get(&plan->o, opt, value);
+}
+
+const char *gcent__plan_maker(int kind)
+{
+    return kind == GCENT__PLAN_ENTROPY ? "gcent_plan_entropy"
+           : kind == GCENT__PLAN_LAYER ? "gcent_plan_mi_layer"
+                                       : "gcent_plan_sliced_mi_layer";
+}
+
+int gcent__plan_execute(gcent_plan *plan, int kind, const char *where, const gcent__rows *s,
+                        size_t rb, size_t re, void *result, gcent_partial *part)
+{
+    if (plan == NULL)
+        return GCENT_EINVAL;
+    gcent__err_begin(&plan->err, where);
+    if (plan->kind != kind)
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the plan was made by %s, not %s",
+                             gcent__plan_maker(plan->kind), gcent__plan_maker(kind));
+    if (result == NULL && part == NULL)
+        return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
+    gcent__part q;
+    int st = plan->run(plan, s, rb, re, &q);
+    if (st == GCENT_OK && result != NULL)
+        st = plan->result(&q, &plan->err, result);
+    else if (st == GCENT_OK)
+        gcent__part_store(part, &q);
+    if (st == GCENT_OK)
+        plan->last_method = q.method;
+    return st;
 }
 
 int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re)

@@ -15,7 +15,9 @@
 #include "quadrature.h"
 #include "threads.h"
 
-enum { GCENT__PLAN_ENTROPY = 1, GCENT__PLAN_LAYER = 2 };
+enum { GCENT__PLAN_ENTROPY = 1, GCENT__PLAN_LAYER = 2, GCENT__PLAN_SLICED = 3 };
+
+struct gcent__sliced; /* src/sliced.h */
 
 struct gcent_plan {
     int kind;
@@ -54,13 +56,21 @@ struct gcent_plan {
     gcent__mix sub;                /* a class mixture, or one input's (large k) */
     gcent__mix *subw;              /* per worker, k centres */
     gcent__xacc *cacc;             /* per worker: value and error sums (2 each) */
+    /* the sliced plane (src/sliced.c) */
+    struct gcent__sliced *sliced;
+    /* entropy and layer plans: a shard's computation into a partial, and the
+     * estimate of a complete partial (set by the front end) */
+    int (*run)(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
+               gcent__part *q);
+    int (*result)(gcent__part *q, gcent__err *e, void *out);
 };
 
-/* The common part of creating a plan: options, progress, the pool. The
+/* The common part of creating a plan: options, progress, the pool (of
+ * nworkers workers; 0: the context's threads, one for tiny problems). The
  * kind-specific storage is made by the caller; on failure it frees the plan
  * with gcent_plan_free. */
 GCENT__HIDDEN int gcent__plan_new(gcent_ctx *ctx, int kind, size_t n, size_t d, double beta,
-                                  gcent_plan **out);
+                                  size_t nworkers, gcent_plan **out);
 /* Storage of the engines for mixtures of pl->n centres: Monte Carlo (pack
  * in nseg segments, with groups or not) unless the method is quadrature;
  * quadrature when d <= 2 and the method is not Monte Carlo, with room for
@@ -98,7 +108,17 @@ GCENT__HIDDEN int gcent__plan_quad_share(gcent_plan *pl, const gcent__mix *m, si
                                          size_t re, size_t N, double coef, gcent__progress *p,
                                          gcent__xacc *val, gcent__xacc *err);
 
-/* Check an execution's samples against the plan; reason in pl->err. */
+/* A public execution of an entropy or layer plan (the plan's kind must be
+ * `kind`; where: the public function): the shard [rb, re), and then either
+ * the estimate into `result` (whole != 0) or the partial into `part`. */
+GCENT__HIDDEN int gcent__plan_execute(gcent_plan *plan, int kind, const char *where,
+                                      const gcent__rows *s, size_t rb, size_t re,
+                                      void *result, gcent_partial *part);
+/* The public name of the function that makes plans of this kind. */
+GCENT__HIDDEN const char *gcent__plan_maker(int kind);
+
+/* Check an execution's samples (doubles or floats) against the plan;
+ * reason in pl->err. */
 GCENT__HIDDEN int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re);
 
 #endif /* GCENT_PLAN_H_INTERNAL */

@@ -28,6 +28,7 @@ Suite *suite_engine(void);      /* tests/test_engine.c: values kept through the 
 Suite *suite_single(void);      /* tests/test_single.c: GCENT_PRECISION_SINGLE */
 Suite *suite_plan(void);        /* tests/test_plan.c: plans == one-shot calls, options, threads */
 Suite *suite_shard(void);       /* tests/test_shard.c: any split merged == one-shot, refusals */
+Suite *suite_sliced(void);      /* tests/test_sliced.c: the sliced information plane */
 
 /* Shared helpers (tests/util.c). */
 

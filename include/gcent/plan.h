@@ -36,6 +36,7 @@
 #include "entropy.h"
 #include "mi.h"
 #include "shard.h"
+#include "sliced.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -215,6 +216,44 @@ GCENT_API int gcent_plan_execute_entropy_f32(gcent_plan *plan, const float *s, s
 GCENT_API int gcent_plan_execute_entropy_partial_f32(gcent_plan *plan, const float *s,
                                                      size_t lds, size_t row_begin,
                                                      size_t row_end, gcent_partial *part);
+
+/**
+ * @brief Prepare gcent_sliced_mi_layer() for layers of m inputs x k draws x d
+ *        units: the directions of every slice are drawn and orthonormalised
+ *        once, and every buffer is allocated.
+ * @param ctx    Context (options and progress callback copied).
+ * @param m      Inputs, >= 1.
+ * @param k      Draws per input, >= 1.
+ * @param d      Width of the layer, >= q.
+ * @param labels m labels (copied), or NULL (then I(Y;T) is not computed).
+ * @param beta   Noise standard deviation, > 0 and finite.
+ * @param q      Dimension of the slices: 1 or 2.
+ * @param slices Number of slices, 1 .. ::GCENT_SLICED_MAX_SLICES.
+ * @param[out] out Receives the plan; untouched on failure.
+ * @return The statuses of gcent_sliced_mi_layer() for its shape arguments.
+ *
+ * Ownership: the caller frees the plan with gcent_plan_free().
+ * Thread-safety: one context per thread.
+ */
+GCENT_API int gcent_plan_sliced_mi_layer(gcent_ctx *ctx, size_t m, size_t k, size_t d,
+                                         const int *labels, double beta, size_t q,
+                                         size_t slices, gcent_plan **out);
+
+/**
+ * @brief Execute a sliced plan: what gcent_sliced_mi_layer() returns for
+ *        these samples, bit for bit, with no allocation.
+ * @param plan  A plan of gcent_plan_sliced_mi_layer().
+ * @param s     m*k rows of d doubles (the layout of gcent_mi_layer()).
+ * @param lds   Row stride, >= d.
+ * @param[out] out Written only on success.
+ * @return ::GCENT_OK, or the statuses of gcent_sliced_mi_layer() for bad
+ *         samples (reason in gcent_plan_errmsg()); ::GCENT_EINVAL also for a
+ *         plan of another kind.
+ *
+ * Thread-safety: one thread per plan at a time.
+ */
+GCENT_API int gcent_plan_execute_sliced_mi(gcent_plan *plan, const double *s, size_t lds,
+                                           gcent_sliced_mi *out);
 
 /**
  * @brief Read one of the plan's options (as copied at creation), or

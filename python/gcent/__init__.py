@@ -32,7 +32,7 @@ from ._entropy import entropy, entropy_bounds, noise_entropy
 from ._errors import GcentError, Status, status_name
 from ._library import load as _load
 from ._mi import mi_layer
-from ._plans import Plan, plan_entropy, plan_mi_layer
+from ._plans import Plan, plan_entropy, plan_mi_layer, plan_sliced_mi_layer
 from ._shards import Partial, entropy_finish, entropy_partial, mi_layer_finish, mi_layer_partial
 from ._sliced import sliced_mi_layer
 from ._results import BinGrid, BinnedMI, Bounds, Estimate, LayerMI, SlicedMI
@@ -79,6 +79,6 @@ __all__ = [
     "binned_entropy", "binned_mi", "entropy", "entropy_bounds", "entropy_finish",
     "entropy_partial", "has", "library_path", "load", "mi_layer", "mi_layer_finish",
     "mi_layer_partial", "noise_entropy", "opt_bounds", "philox4x32_10", "plan_entropy",
-    "plan_mi_layer",
+    "plan_mi_layer", "plan_sliced_mi_layer",
     "rng_normals", "sliced_mi_layer", "status_name", "strerror", "version",
 ]

@@ -132,6 +132,9 @@ PROTOTYPES = {
     "gcent_sliced_mi_layer": (c_int, [ctx_p, dbl_p, c_size_t, c_size_t, c_size_t, c_size_t,
                                       int_p, c_double, c_size_t, c_size_t, P(SlicedMI_c)],
                               False),
+    "gcent_plan_sliced_mi_layer": (c_int, [ctx_p, c_size_t, c_size_t, c_size_t, int_p, c_double,
+                                           c_size_t, c_size_t, P(plan_p)], False),
+    "gcent_plan_execute_sliced_mi": (c_int, [plan_p, dbl_p, c_size_t, P(SlicedMI_c)], False),
 }
 
 # ---- the loaded library -----------------------------------------------------

@@ -3,7 +3,7 @@ noise level and options prepared once, then executed on new samples at every
 epoch, without allocating or starting threads, with the bits of the one-shot
 call.
 
-Owns: Plan, plan_mi_layer(), plan_entropy().
+Owns: Plan, plan_mi_layer(), plan_entropy(), plan_sliced_mi_layer().
 """
 
 import ctypes
@@ -12,19 +12,20 @@ import threading
 from . import _inputs, _library
 from ._context import OPTIONS, INFO_LAST_METHOD, _Guard, _option, _text, call, method_name
 from ._errors import GcentError, Status
-from ._library import Estimate_c, LayerMI_c, dbl_p, int_p
+from ._library import Estimate_c, LayerMI_c, SlicedMI_c, dbl_p, int_p
 from ._mi import _layer_mi
-from ._results import Estimate
+from ._results import Estimate, SlicedMI
 
 
 class Plan:
-    """A prepared computation; made by gcent.plan_mi_layer() or gcent.plan_entropy().
+    """A prepared computation; made by gcent.plan_mi_layer(), gcent.plan_entropy()
+    or gcent.plan_sliced_mi_layer().
 
     The plan copies the options and the progress callable (of the call, else
     of the context) at creation: changing them afterwards does not affect it,
     and the context may be closed. execute(s) takes samples of exactly the
-    plan's shape and returns what gcent.mi_layer() (LayerMI) or gcent.entropy()
-    (Estimate) would, bit for bit. One call at a time per plan (a second thread
+    plan's shape and returns what gcent.mi_layer() (LayerMI), gcent.entropy()
+    (Estimate) or gcent.sliced_mi_layer() (SlicedMI) would, bit for bit. One call at a time per plan (a second thread
     waits); different plans run in parallel with the GIL released. Free it
     with close() or a with block (or let it be collected).
     """
@@ -35,13 +36,13 @@ class Plan:
         self._guard, self._owner = threading.Lock(), None
 
     def __repr__(self):
-        dims = ("m=%d, k=%d, d=%d" % self.shape if self.kind == "mi_layer"
+        dims = ("m=%d, k=%d, d=%d" % self.shape if self.kind != "entropy"
                 else "n=%d, d=%d" % self.shape)
         return "gcent.Plan(%s, %s%s)" % (self.kind, dims, ", labels" if self._has_labels else "")
 
     # ---- inputs of the plan's shape
     def _rows(self, s, fn):
-        if self.kind == "mi_layer":
+        if self.kind != "entropy":
             m, k, d = self.shape
             arr, m2, k2, d2, lds = _inputs.layer_samples(
                 s, None if getattr(s, "ndim", 0) == 3 else k, fn)
@@ -55,7 +56,7 @@ class Plan:
         return arr, lds
 
     def _dims(self, t):
-        names = ("m", "k", "d") if self.kind == "mi_layer" else ("n", "d")
+        names = ("m", "k", "d") if self.kind != "entropy" else ("n", "d")
         return ", ".join("%s = %d" % nv for nv in zip(names, t))
 
     def _run(self, fn, body):
@@ -78,6 +79,12 @@ class Plan:
             out = LayerMI_c()
             self._run(fn, lambda lib, h: lib.plan_execute_mi(h, p, lds, ctypes.byref(out)))
             return _layer_mi(out, self._has_labels)
+        if self.kind == "sliced_mi_layer":
+            out = SlicedMI_c()
+            self._run(fn, lambda lib, h: lib.plan_execute_sliced_mi(h, p, lds,
+                                                                    ctypes.byref(out)))
+            return SlicedMI(Estimate(out.ixt.value, out.ixt.se),
+                            Estimate(out.iyt.value, out.iyt.se) if self._has_labels else None)
         out = Estimate_c()
         self._run(fn, lambda lib, h: lib.plan_execute_entropy(h, p, lds, ctypes.byref(out)))
         return Estimate(out.value, out.se)
@@ -87,6 +94,8 @@ class Plan:
         gcent.mi_layer_partial)."""
         from ._shards import Partial
         fn = "Plan.execute_partial"
+        if self.kind == "sliced_mi_layer":
+            raise GcentError(Status.EINVAL, "%s: a sliced plan has no shards" % fn)
         arr, lds = self._rows(s, fn)
         b, e = _inputs.size(row_begin, fn, "row_begin"), _inputs.size(row_end, fn, "row_end")
         p = _inputs.address(arr, dbl_p)
@@ -184,3 +193,21 @@ def plan_entropy(n, d, beta, *, weights=None, ctx=None, progress=None, **options
     wp = _inputs.address(w, dbl_p)
     return _make(fn, "entropy", (n, d), False, ctx, options, progress,
                  lambda lib, c, out: lib.plan_entropy(c, n, d, wp, beta, out))
+
+
+def plan_sliced_mi_layer(m, k, d, beta, *, slices, q=1, labels=None, ctx=None, progress=None,
+                         **options):
+    """Prepare gcent.sliced_mi_layer() for layers of m inputs x k draws x d
+    units: the slices' directions are drawn once (from the seed). Returns a
+    Plan whose execute(s) gives the SlicedMI of s, shape (m, k, d) or
+    (m*k, d), bit for bit what sliced_mi_layer gives."""
+    fn = "plan_sliced_mi_layer"
+    m, k, d = (_inputs.size(v, fn, n) for v, n in ((m, "m"), (k, "k"), (d, "d")))
+    q, slices = _inputs.size(q, fn, "q"), _inputs.size(slices, fn, "slices")
+    y = _inputs.labels(labels, m, fn)
+    beta = _inputs.real(beta, fn, "beta")
+    yp = _inputs.address(y, int_p)
+    return _make(fn, "sliced_mi_layer", (m, k, d), y is not None, ctx, options, progress,
+                 lambda lib, c, out: lib.plan_sliced_mi_layer(c, m, k, d, yp, beta, q, slices,
+                                                              out))
+

@@ -51,3 +51,17 @@ def test_threads_seed_and_errors():
     with pytest.raises(gcent.GcentError) as e:
         gcent.sliced_mi_layer(s, 0.2, slices=0)
     assert e.value.status == gcent.Status.EINVAL
+
+
+@pytest.mark.skipif(not gcent.has("gcent_plan_sliced_mi_layer"),
+                    reason="the loaded libgcent has no sliced plan")
+def test_plan_equals_one_shot():
+    rng = np.random.default_rng(4)
+    y = np.arange(30) % 3
+    with gcent.plan_sliced_mi_layer(30, 2, 6, 0.1, slices=12, labels=y, seed=5) as plan:
+        for epoch in range(3):
+            s = np.tanh(rng.normal(size=(30, 2, 6)) * (1 + epoch))
+            assert plan.execute(s) == gcent.sliced_mi_layer(s, 0.1, slices=12, labels=y, seed=5)
+        with pytest.raises(gcent.GcentError):
+            plan.execute(np.zeros((30, 2, 5)))
+

@@ -88,6 +88,14 @@ static int c_binned_mi(gcent_ctx *c, void *o)
     double *b = o;
     return gcent_binned_mi(c, s1, 10, 4, 3, 3, lab, 0.7, &b[0], &b[1]);
 }
+static int c_sliced_q1(gcent_ctx *c, void *o)
+{
+    return gcent_sliced_mi_layer(c, s1, 10, 4, 3, 3, lab, 0.5, 1, 3, o);
+}
+static int c_sliced_q2(gcent_ctx *c, void *o)
+{
+    return gcent_sliced_mi_layer(c, s1, 10, 4, 3, 3, NULL, 0.5, 2, 3, o);
+}
 static int c_binned_collide(gcent_ctx *c, void *o)
 {
     return gcent__binned_entropy_masked(c, s1, N1, 3, 3, 0.7, 0, o);
@@ -170,6 +178,10 @@ START_TEST(test_alloc_failures)
              GCENT_METHOD_QUADRATURE);
     exercise("shards of gcent_entropy, MC", c_partial_entropy, sizeof(gcent_estimate),
              GCENT_METHOD_MC);
+    exercise("gcent_sliced_mi_layer q=1 labels", c_sliced_q1, sizeof(gcent_sliced_mi),
+             GCENT_METHOD_AUTO);
+    exercise("gcent_sliced_mi_layer q=2 no labels", c_sliced_q2, sizeof(gcent_sliced_mi),
+             GCENT_METHOD_AUTO);
     printf("allocation-failure injection: %llu allocations failed one at a time, "
            "%llu failing calls, all GCENT_ENOMEM with outputs untouched\n",
            total_sites, total_calls);
