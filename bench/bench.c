@@ -3,6 +3,7 @@
  * same run.
  *
  * Usage: bench [--quick] [--python PATH] [--peer PATH] [--no-peer]
+ *              [--peer-torch PATH] [--no-torch] [--no-epochs] [--cpu-time]
  *              [--only TEXT] [--tmp DIR] [--help]
  * (`make bench` runs the full grid, `make bench BENCH_QUICK=1` the quick one.)
  *
@@ -71,6 +72,17 @@
  *   layer 1 and k = 8 for layers 2-6, one draw per row, 2 threads, dense and
  *   pruned; layer 6 is the softmax output (computed here: mlp.h returns the
  *   hidden layers). Epoch time = sum over layers of the per-layer medians.
+ * SINGLE PRECISION, WIDTHS, PYTORCH, PLANS (see bench/README.md): the
+ * uniform n = 4096 x 10 workloads and the epoch's layers also run in
+ * GCENT_PRECISION_SINGLE; clustered rows at d = 16, 32, 64, 256 run in
+ * today's kernel (the generic loop above 12 coordinates, an internal switch
+ * set through src/ctx.h), the chunked double kernel and single precision;
+ * those workloads also go to bench/peer_torch.py (float64, float32), which
+ * judges nothing; after the grid, the six layers at 20 consecutive epochs
+ * through plans, one-shot calls and plans in single precision (bits of
+ * plans and one-shot calls compared). The run also fails when single
+ * precision passes its guarantee (2^-9 on a result) or today's kernel and
+ * the chunked one differ in a bit.
  * The quick grid (--quick, CI): uniform n = 512 with 1 and 3 draws, layers
  * 1 and 5 at n = 256 with 2 draws (network trained 20 epochs), an epoch of
  * 128 inputs with k = 2; every variant; the peer once per workload.
