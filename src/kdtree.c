@@ -1,7 +1,6 @@
 /* The k-d tree of the packed centres: the order of the centres (every split
  * on a block boundary, by selection, a pure function of the data), the tree's
  * nodes and their bounding boxes. */
-#include <stdlib.h>
 #include <string.h>
 #include "pack.h"
 
@@ -17,53 +16,31 @@
  * nodes to P->node (if not NULL) and returns the index of this one. */
 typedef gcent__kd_key kd_key;
 
-static int kd_less(const kd_key *a, const kd_key *b)
-{
-    return a->key < b->key || (a->key == b->key && a->idx < b->idx);
-}
-
-static int kd_cmp(const void *pa, const void *pb)
-{
-    const kd_key *a = pa, *b = pb;
-    return kd_less(a, b) ? -1 : kd_less(b, a);
-}
-
-static void kd_isort(kd_key *v, size_t len)
-{
-    for (size_t i = 1; i < len; ++i) {
-        kd_key x = v[i];
-        size_t j = i;
-        for (; j > 0 && kd_less(&x, &v[j - 1]); --j)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
-
 /* Quickselect with a median-of-three pivot (see pack.h). */
 void gcent__kd_select(kd_key *v, size_t len, size_t k, size_t rounds)
 {
     size_t lo = 0, hi = len;
     while (hi - lo > 16 && k > lo && k < hi) {
         if (rounds-- == 0) {
-            qsort(v + lo, hi - lo, sizeof *v, kd_cmp);
+            gcent__key_sort(v + lo, hi - lo);
             return;
         }
         size_t mid = lo + (hi - lo) / 2, last = hi - 1;
         kd_key t;
         /* v[lo] <= v[mid] <= v[last], then the median goes to last - 1 */
-        if (kd_less(&v[mid], &v[lo]))
+        if (gcent__key_less(&v[mid], &v[lo]))
             t = v[mid], v[mid] = v[lo], v[lo] = t;
-        if (kd_less(&v[last], &v[mid]))
+        if (gcent__key_less(&v[last], &v[mid]))
             t = v[last], v[last] = v[mid], v[mid] = t;
-        if (kd_less(&v[mid], &v[lo]))
+        if (gcent__key_less(&v[mid], &v[lo]))
             t = v[mid], v[mid] = v[lo], v[lo] = t;
         t = v[mid], v[mid] = v[last - 1], v[last - 1] = t;
         const kd_key piv = v[last - 1];
         size_t i = lo, j = last - 1;
         for (;;) {
-            while (kd_less(&v[++i], &piv)) {
+            while (gcent__key_less(&v[++i], &piv)) {
             }
-            while (kd_less(&piv, &v[--j])) {
+            while (gcent__key_less(&piv, &v[--j])) {
             }
             if (i >= j)
                 break;
@@ -77,7 +54,7 @@ void gcent__kd_select(kd_key *v, size_t len, size_t k, size_t rounds)
             lo = i + 1;
     }
     if (k > lo && k < hi)
-        kd_isort(v + lo, hi - lo);
+        gcent__key_sort(v + lo, hi - lo);
 }
 
 /* idx[lo, hi) in the order of (coordinate pk, centre number); pk = d: by
@@ -90,10 +67,7 @@ static void kd_order(const gcent__mix *m, size_t *idx, kd_key *tmp, size_t lo, s
         tmp[p - lo].key = pk < m->d ? m->ut[pk * m->n + idx[p]] : 0.0;
         tmp[p - lo].idx = idx[p];
     }
-    if (len <= 32)
-        kd_isort(tmp, len);
-    else
-        qsort(tmp, len, sizeof *tmp, kd_cmp);
+    gcent__key_sort(tmp, len);
     for (size_t p = lo; p < hi; ++p)
         idx[p] = tmp[p - lo].idx;
 }

@@ -8,6 +8,7 @@
 #include "common.h"
 #include "err.h"
 #include "mixture.h"
+#include "sort.h"
 #include "threads.h"
 
 /* Centres per block (two 8-lane vectors): the unit of pruning. */
@@ -99,11 +100,8 @@ static inline size_t gcent__pk_at(const gcent__pack *P, size_t j, size_t k)
 }
 
 /* A k-d split key: a coordinate and the centre number, ordered by
- * (key, idx), a total order on distinct centres. */
-typedef struct {
-    double key;
-    size_t idx;
-} gcent__kd_key;
+ * (key, idx), a total order on distinct centres (src/sort.h). */
+typedef gcent__key gcent__kd_key;
 
 /* Scratch of a pack build (allocated with the pack). */
 typedef struct gcent__pack_ws {
@@ -150,9 +148,9 @@ GCENT__HIDDEN void gcent__packed_order(const gcent__pack *P, size_t n, size_t *o
 /* ---- src/kdtree.c ---- */
 
 /* Rearranges v[0, len) (distinct by idx) so that v[0, k) holds its k
- * smallest: quickselect, then a full sort of what is left after `rounds`
- * partitioning rounds (the k-d build passes 2 log2(len) + 8, so the worst
- * case is O(len log len)). */
+ * smallest: quickselect, then a full sort (gcent__key_sort, no allocation)
+ * of what is left after `rounds` partitioning rounds (the k-d build passes
+ * 2 log2(len) + 8, so the worst case is O(len log len)). */
 GCENT__HIDDEN void gcent__kd_select(gcent__kd_key *v, size_t len, size_t k, size_t rounds);
 /* The k-d order of centres [a, b) of m (a segment whose first block is
  * sb0): idx[a, b) is permuted; with P->node the tree's nodes are appended

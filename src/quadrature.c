@@ -64,10 +64,10 @@
  */
 #include <float.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include "alloc.h"
 #include "quadrature.h"
+#include "sort.h"
 
 #define QUAD_NPTS 8           /* Gauss-Legendre points per panel rule */
 #define QUAD_HALF 12.0        /* L: domain half-width around a centre */
@@ -110,26 +110,17 @@ static size_t upper_bound(const double *a, size_t n, double x)
     return lo;
 }
 
-typedef struct { double key; size_t idx; } qkey;
+typedef gcent__key qkey;
 
-static int qkey_cmp(const void *pa, const void *pb)
-{
-    const qkey *a = pa, *b = pb;
-    if (a->key < b->key)
-        return -1;
-    if (a->key > b->key)
-        return 1;
-    return (a->idx > b->idx) - (a->idx < b->idx);
-}
-
-/* Sort the centres of m by coordinate k; keys receives the permutation. */
+/* Sort the centres of m by coordinate k; keys receives the permutation (no
+ * allocation: not qsort). */
 static void sort_by(const gcent__mix *m, size_t k, qkey *keys)
 {
     for (size_t j = 0; j < m->n; j++) {
         keys[j].key = m->ut[k * m->n + j];
         keys[j].idx = j;
     }
-    qsort(keys, m->n, sizeof *keys, qkey_cmp);
+    gcent__key_sort(keys, m->n);
 }
 
 /* Merge the windows [u_j - h_j, u_j + h_j] (u ascending; h = NULL means the

@@ -1,5 +1,6 @@
 /* Summation: the compensated (Neumaier) ordered sum and the exact
  * accumulator (see sum.h for the representation). */
+#include <float.h>
 #include <string.h>
 #include "sum.h"
 
@@ -71,6 +72,13 @@ void gcent__xacc_get_dd(gcent__xacc *a, double *hi, double *lo)
         two_sum(s, x, &t, &e);
         c += e;
         two_sum(t, c, &s, &c);
+    }
+    /* beyond the double range: a partial sum rounded to infinity and the
+     * error terms became inf - inf; the value rounds to infinity (every
+     * digit is non-negative, so the rest only adds) */
+    if (!(s <= DBL_MAX)) {
+        s = INFINITY;
+        c = 0.0;
     }
     *hi = sign * s;
     *lo = sign * c;

@@ -100,8 +100,9 @@ static inline void gcent__xacc_add(gcent__xacc *a, double x)
 /* a += b, exactly (b is left as it is, apart from normalisation). */
 GCENT__HIDDEN void gcent__xacc_merge(gcent__xacc *a, gcent__xacc *b);
 /* The sum as a double-double hi + lo (|lo| <= ulp(hi) / 2, relative error
- * about 2^-106), a function of the exact value alone; NaN when a non-finite
- * term was added. Normalises a. */
+ * about 2^-106), a function of the exact value alone; +-inf (lo = 0) when it
+ * is beyond the double range, as IEEE rounding would give; NaN when a
+ * non-finite term was added. Normalises a. */
 GCENT__HIDDEN void gcent__xacc_get_dd(gcent__xacc *a, double *hi, double *lo);
 /* The sum rounded to double (hi of gcent__xacc_get_dd). */
 GCENT__HIDDEN double gcent__xacc_get(gcent__xacc *a);

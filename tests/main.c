@@ -21,6 +21,7 @@ int main(void)
     srunner_add_suite(sr, suite_plan());
     srunner_add_suite(sr, suite_shard());
     srunner_add_suite(sr, suite_sliced());
+    srunner_add_suite(sr, suite_sum());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

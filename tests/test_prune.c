@@ -530,6 +530,39 @@ START_TEST(test_kd_select)
 }
 END_TEST
 
+/* The allocation-free sort behind the k-d build and the quadrature
+ * (gcent__key_sort): the order of qsort with the same total order, on the
+ * same hard patterns, short (insertion) and long (heap sort). */
+START_TEST(test_key_sort)
+{
+    const size_t lens[] = {0, 1, 2, 31, 32, 33, 100, 1000, 4099};
+    uint64_t st = 78;
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; ++li) {
+        const size_t len = lens[li];
+        gcent__kd_key *v = malloc((len + 1) * sizeof *v), *ref = malloc((len + 1) * sizeof *ref);
+        ck_assert(v && ref);
+        for (int pattern = 0; pattern < 6; ++pattern) {
+            for (size_t i = 0; i < len; ++i) {
+                const double x[6] = {gt_lcg01(&st), (double)i, (double)(len - i),
+                                     (double)(i < len / 2 ? i : len - i),
+                                     (double)(int)(3.0 * gt_lcg01(&st)), 0.5};
+                v[i].key = x[pattern];
+                v[i].idx = (i * 7919u) % len;
+            }
+            memcpy(ref, v, len * sizeof *v);
+            if (len > 0)
+                qsort(ref, len, sizeof *ref, key_cmp);
+            gcent__key_sort(v, len);
+            for (size_t i = 0; i < len; ++i)
+                ck_assert_msg(v[i].key == ref[i].key && v[i].idx == ref[i].idx,
+                              "len %zu pattern %d: position %zu", len, pattern, i);
+        }
+        free(v);
+        free(ref);
+    }
+}
+END_TEST
+
 /* The packed order against its definition, computed here by a full sort at
  * every node (and the tree's boxes against the centres they hold): split at a multiple of 256 (ranges above 512) or of 16 from
  * the start along the coordinate of widest spread, (coordinate, centre
@@ -642,6 +675,7 @@ Suite *suite_prune(void)
     tcase_add_test(tc, test_pack_wide_chunks);
     tcase_add_test(tc, test_pack_overflow_fallback);
     tcase_add_test(tc, test_kd_select);
+    tcase_add_test(tc, test_key_sort);
     tcase_add_test(tc, test_kd_order_reference);
     tc = gt_tcase(s, "bound", 120);
     tcase_add_test(tc, test_prune_bound);

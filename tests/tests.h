@@ -29,6 +29,7 @@ Suite *suite_single(void);      /* tests/test_single.c: GCENT_PRECISION_SINGLE *
 Suite *suite_plan(void);        /* tests/test_plan.c: plans == one-shot calls, options, threads */
 Suite *suite_shard(void);       /* tests/test_shard.c: any split merged == one-shot, refusals */
 Suite *suite_sliced(void);      /* tests/test_sliced.c: the sliced information plane */
+Suite *suite_sum(void);         /* tests/test_sum.c: the exact accumulator */
 
 /* Shared helpers (tests/util.c). */
 

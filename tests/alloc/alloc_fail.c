@@ -226,6 +226,78 @@ START_TEST(test_plan_execute_allocates_nothing)
 }
 END_TEST
 
+/* Not even the C library allocates while a plan executes: every allocation
+ * of the process (qsort's buffer included: glibc's qsort mallocs above 1 KiB)
+ * is counted through AddressSanitizer's allocation hook while executions run
+ * (after a first execution, so that the plan's worker threads, which
+ * allocate as they start, are running).
+ * Quadrature (it sorts the centres of every mixture it integrates) and Monte
+ * Carlo with all rows equal (the k-d build orders a leaf of equal centres),
+ * with sizes above qsort's on-stack limit. No Check assertion inside the
+ * watched window (Check itself may allocate). */
+int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
+                                              void (*free_hook)(const volatile void *));
+static _Atomic unsigned long long libc_allocs;
+static _Atomic int watching;
+
+static void on_any_malloc(const volatile void *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    if (watching)
+        ++libc_allocs;
+}
+
+static void on_any_free(const volatile void *p) { (void)p; }
+
+START_TEST(test_plan_execute_no_libc_allocation)
+{
+    enum { M = 75, K = 4, N = M * K };
+    static double s[N * 2], same[N * 2];
+    static int y[M];
+    gcent_rng_normals(6, 1, 0, N * 2, s);
+    for (size_t i = 0; i < N * 2; ++i)
+        same[i] = i % 2 ? 0.25 : -0.5;
+    for (int i = 0; i < M; ++i)
+        y[i] = i % 3;
+    ck_assert(__sanitizer_install_malloc_and_free_hooks(on_any_malloc, on_any_free) != 0);
+    struct { int method; size_t d; const double *x; } cfg[] = {
+        {GCENT_METHOD_QUADRATURE, 1, s}, {GCENT_METHOD_QUADRATURE, 2, s},
+        {GCENT_METHOD_MC, 2, same},
+    };
+    for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; ++c) {
+        gcent_ctx *ctx = NULL;
+        ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_METHOD, cfg[c].method), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, 2), GCENT_OK);
+        const size_t d = cfg[c].d;
+        gcent_plan *lp = NULL, *ep = NULL;
+        ck_assert_int_eq(gcent_plan_mi_layer(ctx, M, K, d, y, 0.3, &lp), GCENT_OK);
+        ck_assert_int_eq(gcent_plan_entropy(ctx, N, d, NULL, 0.3, &ep), GCENT_OK);
+        gcent_layer_mi r;
+        gcent_estimate h;
+        /* once before watching: the workers, started with the plans, have
+         * then run (a starting thread allocates, under ASan); every
+         * configuration has several chunks of work, so that they are woken */
+        ck_assert_int_eq(gcent_plan_execute_mi(lp, cfg[c].x, d, &r), GCENT_OK);
+        ck_assert_int_eq(gcent_plan_execute_entropy(ep, cfg[c].x, d, &h), GCENT_OK);
+        int st[2];
+        libc_allocs = 0;
+        watching = 1;
+        st[0] = gcent_plan_execute_mi(lp, cfg[c].x, d, &r);
+        st[1] = gcent_plan_execute_entropy(ep, cfg[c].x, d, &h);
+        watching = 0;
+        ck_assert_int_eq(st[0], GCENT_OK);
+        ck_assert_int_eq(st[1], GCENT_OK);
+        ck_assert_msg(libc_allocs == 0, "method %d, d = %zu: %llu allocations in executions",
+                      cfg[c].method, d, (unsigned long long)libc_allocs);
+        gcent_plan_free(lp);
+        gcent_plan_free(ep);
+        gcent_ctx_free(ctx);
+    }
+}
+END_TEST
+
 START_TEST(test_ctx_create_failure)
 {
     gcent_ctx *ctx = (gcent_ctx *)&ctx; /* sentinel */
@@ -244,6 +316,7 @@ int main(void)
     tcase_add_test(tc, test_alloc_failures);
     tcase_add_test(tc, test_ctx_create_failure);
     tcase_add_test(tc, test_plan_execute_allocates_nothing);
+    tcase_add_test(tc, test_plan_execute_no_libc_allocation);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK); /* the summary line is printed by this process */

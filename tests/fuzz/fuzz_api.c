@@ -825,7 +825,9 @@ static void op_mi(state *S, int binned)
     int *y = pick_labels(S, m);
     call_args a = {.s = smp.a, .n = m * k, .d = d, .ld = ld, .m = m, .k = k, .labels = y,
                    .beta = 1.0, .width = 1.0};
-    double sl = 1e-9;
+    /* 1e-9 nats in the chosen unit (a base near 1 makes a unit tiny: a
+     * rounding of 1e-16 nats then reads as -0.5) */
+    double sl = fabs(to_base(S, 1e-9));
     double lnm = to_base(S, log((double)m)), hy = y ? to_base(S, label_entropy(y, m)) : 0.0;
     if (!binned) {
         a.beta = scale_value(&S->r);

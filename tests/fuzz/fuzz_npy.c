@@ -158,14 +158,19 @@ static int parse(const uint8_t *data, size_t size, unsigned accept, size_t errle
     return st;
 }
 
-/* 1 if the n bytes at p hold the string s (messages quote the input). */
-static int contains(const uint8_t *p, size_t n, const char *s)
+/* msg with every '...' quotation dropped: what the reader says in its own
+ * words, not what it quotes of the file (a header key holds no quote). */
+static void unquoted(const char *msg, char *out, size_t outlen)
 {
-    size_t k = strlen(s);
-    for (size_t i = 0; k <= n && i <= n - k; ++i)
-        if (memcmp(p + i, s, k) == 0)
-            return 1;
-    return 0;
+    size_t o = 0;
+    int in = 0;
+    for (const char *c = msg; *c != '\0' && o + 1 < outlen; ++c) {
+        if (*c == '\'')
+            in = !in;
+        else if (!in)
+            out[o++] = *c;
+    }
+    out[o] = '\0';
 }
 
 /* A message of a failed call: non-empty, one line, NUL-terminated. */
@@ -205,10 +210,12 @@ static void check_labels(const uint8_t *buf, size_t size, const npy_array *a)
     if (st != 0) {
         check_message(msg, sizeof msg, "npy_labels_parse");
         FZ_CHECK(memcmp(&l, &sentinel, sizeof l) == 0, "labels written on error");
-        /* the old leak was the phrase "beyond 2^53"; a message may quote a
-         * header key that contains "2^53" (escaped bytes included) */
-        FZ_CHECK(strstr(msg, "beyond 2^53") == NULL || contains(buf, size, "beyond 2^53"),
-                 "internals in a message: %s", msg);
+        /* the old leak was the phrase "beyond 2^53" in the reader's own
+         * words; a message may quote a header key holding anything (its
+         * escaped bytes can spell the phrase: \x8b then "eyond 2^53") */
+        char own[512];
+        unquoted(msg, own, sizeof own);
+        FZ_CHECK(strstr(own, "beyond 2^53") == NULL, "internals in a message: %s", msg);
     }
     /* when it must succeed */
     int want = -1;
