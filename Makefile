@@ -172,7 +172,7 @@ build/plain/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PLAIN_CFLAGS) $(PLAIN_EXTRA) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 build/plain/tests/%.o: PLAIN_EXTRA = -Isrc -Itests/ref $(CHECK_CFLAGS)
-build/plain/bench/%.o: PLAIN_EXTRA = -Wpedantic
+build/plain/bench/%.o: PLAIN_EXTRA = -Wpedantic -Isrc
 build/plain/support/%.o: PLAIN_EXTRA = -Wpedantic
 
 # <variant>/libsupport.a: the objects of support/*.c of that variant.

@@ -3,6 +3,7 @@
  * same run.
  *
  * Usage: bench [--quick] [--python PATH] [--peer PATH] [--no-peer]
+ *              [--peer-torch PATH] [--no-torch] [--no-epochs] [--cpu-time]
  *              [--only TEXT] [--tmp DIR] [--help]
  * (`make bench` runs the full grid, `make bench BENCH_QUICK=1` the quick one.)
  *
@@ -71,6 +72,17 @@
  *   layer 1 and k = 8 for layers 2-6, one draw per row, 2 threads, dense and
  *   pruned; layer 6 is the softmax output (computed here: mlp.h returns the
  *   hidden layers). Epoch time = sum over layers of the per-layer medians.
+ * SINGLE PRECISION, WIDTHS, PYTORCH, PLANS (see bench/README.md): the
+ * uniform n = 4096 x 10 workloads and the epoch's layers also run in
+ * GCENT_PRECISION_SINGLE; clustered rows at d = 16, 32, 64, 256 run in
+ * today's kernel (the generic loop above 12 coordinates, an internal switch
+ * set through src/ctx.h), the chunked double kernel and single precision;
+ * those workloads also go to bench/peer_torch.py (float64, float32), which
+ * judges nothing; after the grid, the six layers at 20 consecutive epochs
+ * through plans, one-shot calls and plans in single precision (bits of
+ * plans and one-shot calls compared). The run also fails when single
+ * precision passes its guarantee (2^-9 on a result) or today's kernel and
+ * the chunked one differ in a bit.
  * The quick grid (--quick, CI): uniform n = 512 with 1 and 3 draws, layers
  * 1 and 5 at n = 256 with 2 draws (network trained 20 epochs), an epoch of
  * 128 inputs with k = 2; every variant; the peer once per workload.
@@ -94,6 +106,7 @@
 #include <unistd.h>
 #include <cblas.h> /* the projection share of the sliced workload */
 #include <gcent.h>
+#include "ctx.h" /* the library's internal context: the wide_legacy switch (K_LEGACY) */
 #include "../support/szt12.h"
 #include "../support/mlp.h"
 
@@ -110,23 +123,31 @@ enum { PRUNE_ABSENT, PRUNE_SWITCH, PRUNE_TOL_IS_7 };
 #define SEED 1u              /* library Monte Carlo seed and data seed */
 #define LIB_REPS 5
 #define LIB_REPS_SMALL 15    /* for workloads below 2^24 pairs */
-#define MAX_REPS 16
+#define MAX_REPS 32           /* also the epochs of the plans section */
 #define PEER_THREADS 2
 #define PEER_TOL 1e-9        /* relative: |lib - peer| <= PEER_TOL max(1, |lib|) */
 
 enum { FN_ENTROPY, FN_MI };
 enum { DENSE = 0, PRUNED = 1 };
-enum { MAX_VARIANTS = 4, NRES = 3 }; /* results: h(T) (or h), I(X;T), I(Y;T) */
+enum { MAX_VARIANTS = 8, NRES = 3 }; /* results: h(T) (or h), I(X;T), I(Y;T) */
+/* Kernels of a variant: the double kernel (the default), single precision
+ * (GCENT_PRECISION_SINGLE), and the double kernel's generic loop above 12
+ * coordinates of earlier releases (the pack's wide_legacy, set through the
+ * library's internal header: "today's kernel" of the width rows). */
+enum { K_DOUBLE = 0, K_SINGLE = 1, K_LEGACY = 2 };
 
 typedef struct {
     int fn;          /* FN_ENTROPY or FN_MI */
     int layer;       /* 0: uniform data in [-1,1]^d; l >= 1: S_l of the network */
     int epoch;       /* part of the whole-epoch workload */
+    int wide;        /* clustered wide data (layer 0): see wide_data */
+    int torch;       /* also run the PyTorch peer (float32 and float64) */
     size_t d, m, k;  /* n = m k rows; for FN_ENTROPY all rows are samples */
     size_t draws;
     int nvar;
     int threads[MAX_VARIANTS];
     int prune[MAX_VARIANTS];
+    int kern[MAX_VARIANTS];  /* K_DOUBLE, K_SINGLE or K_LEGACY */
 } workload;
 
 typedef struct {
@@ -143,6 +164,7 @@ typedef struct {
 typedef struct {
     int ok;
     int clamp;
+    int dtype;             /* 0: the NumPy peer; 32 or 64: the PyTorch peer's float type */
     int reps;
     double median, min;
     double res[NRES], se[NRES];
@@ -150,8 +172,10 @@ typedef struct {
 } peer_result;
 
 typedef struct {
-    const char *python, *peer, *tmpdir;
-    int quick, no_peer, peer_clamp;
+    const char *python, *peer, *peer_torch, *tmpdir;
+    int quick, no_peer, peer_clamp, no_torch, no_epochs;
+    int cpu_time;          /* the library's times in CPU seconds of its process */
+    int single_available;  /* GCENT_OPT_PRECISION exists (gcent_opt_bounds) */
     int prune_kind;        /* PRUNE_ABSENT, PRUNE_SWITCH or PRUNE_TOL_IS_7 */
     int prune_available;   /* prune_kind != PRUNE_ABSENT */
     double prune_default;  /* the default tolerance, NAN if unknown */
@@ -166,6 +190,17 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+/* CPU seconds of this process (every thread). */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The library's clock: wall time, or CPU time with --cpu-time (set in main). */
+static double (*lib_clock)(void) = now;
 
 static double median(const double *x, int n)
 {
@@ -210,11 +245,16 @@ static int peer_reps_of(const config *cfg, const workload *w)
 
 static const char *fn_name(int fn) { return fn == FN_ENTROPY ? "entropy" : "mi_layer"; }
 
+static const char *kern_name(int kern)
+{
+    return kern == K_SINGLE ? "single" : kern == K_LEGACY ? "legacy" : "double";
+}
+
 static void describe(const workload *w, char *buf, size_t len)
 {
     if (w->layer == 0)
-        snprintf(buf, len, "%s uniform d=%zu n=%zu draws=%zu", fn_name(w->fn), w->d,
-                 rows_of(w), w->draws);
+        snprintf(buf, len, "%s %s d=%zu n=%zu draws=%zu", fn_name(w->fn),
+                 w->wide ? "clustered" : "uniform", w->d, rows_of(w), w->draws);
     else
         snprintf(buf, len, "%s %slayer%d(d=%zu) n=%zu (m=%zu k=%zu) draws=%zu",
                  fn_name(w->fn), w->epoch ? "epoch " : "", w->layer, w->d, rows_of(w), w->m,
@@ -240,8 +280,35 @@ static void uniform_data(size_t n, size_t d, double *s)
         }
 }
 
+/* Clustered wide rows, like a wide trained tanh layer late in training on a
+ * two-class task: WIDE_CLUSTERS saturated patterns (every coordinate +-0.9,
+ * from Philox: row-independent keys (c, k)) and each row one of them
+ * (i mod WIDE_CLUSTERS) plus normal noise of standard deviation
+ * 1.5 beta / sqrt(d) per coordinate (stream STREAM_WIDE), so that two rows
+ * of a pattern are about 2 noise widths apart in all: a query needs the
+ * exponentials of half the centres (the issue's "where the exponentials
+ * matter"), and the other pattern is far. */
+#define WIDE_CLUSTERS 2
+#define STREAM_WIDE ((uint64_t)6 << 28)
+static void wide_data(size_t n, size_t d, double *s)
+{
+    const uint32_t key[2] = {SEED, 1};
+    gcent_rng_normals(SEED, STREAM_WIDE + d, 0, n * d, s);
+    const double sd = 1.5 * BETA / sqrt((double)d);
+    for (size_t i = 0; i < n; ++i)
+        for (size_t k = 0; k < d; ++k) {
+            uint32_t ctr[4] = {(uint32_t)(i % WIDE_CLUSTERS), (uint32_t)k, 0xC1u, 0}, o[4];
+            gcent_philox4x32_10(ctr, key, o);
+            s[i * d + k] = (o[0] & 1u ? 0.9 : -0.9) + sd * s[i * d + k];
+        }
+}
+
 /* The trained network and its layer samples (see the header comment). */
 #define NET_SIZES 7
+/* The plans section: consecutive epochs (full run, quick run). */
+#define PLAN_EPOCHS_MAX 20 /* <= MAX_REPS (median) */
+#define PLAN_EPOCHS_QUICK 3
+#define TAG_SNAP 16 /* mlp.h measurement tags TAG_SNAP + e of the snapshots */
 static const int ARCH[NET_SIZES] = {12, 10, 7, 5, 4, 3, 2}; /* d_0 .. d_6 */
 #define STREAM_SUBSET ((uint64_t)5 << 28) /* beside mlp.h's streams, below 2^32 */
 enum { TAG_SETS = 1, TAG_EPOCH = 2 };    /* mlp.h measurement tags */
@@ -255,6 +322,10 @@ typedef struct {
     int epochs;
     double loss, accuracy, secs;
     double negligible[NET_SIZES]; /* fraction of pairs below e^-36.84 = 1e-16 */
+    /* the plans section: snapshots [e][l] of S_l (m8 * k8 rows, l = 1..6)
+     * after each of nsnap further training epochs */
+    int nsnap;
+    double *snap[PLAN_EPOCHS_MAX][NET_SIZES];
 } netdata;
 
 static netdata NET;
@@ -381,6 +452,25 @@ static int net_build(const config *cfg)
         st = mlp_layer_samples(net, xp, N->m8, N->k8, TAG_EPOCH, ep);
     if (st == MLP_OK)
         output_layer(net, N->s8[5], N->m8 * N->k8, TAG_EPOCH, N->s8[6]);
+    /* the plans section's epochs: train one more epoch, then draw the layers */
+    N->nsnap = cfg->no_epochs ? 0 : cfg->quick ? PLAN_EPOCHS_QUICK : PLAN_EPOCHS_MAX;
+    for (int e = 0; e < N->nsnap && st == MLP_OK; ++e) {
+        for (int l = 1; l < NET_SIZES; ++l) {
+            N->snap[e][l] = malloc(N->m8 * N->k8 * (size_t)ARCH[l] * sizeof(double));
+            if (N->snap[e][l] == NULL)
+                st = MLP_ENOMEM;
+            if (l < NET_SIZES - 1)
+                ep[l - 1] = N->snap[e][l];
+        }
+        if (st == MLP_OK)
+            st = mlp_train_epoch(net, data.x, data.y, M, 64, MLP_ADAM, 3e-3,
+                                 (uint64_t)(N->epochs + e), NULL);
+        if (st == MLP_OK)
+            st = mlp_layer_samples(net, xp, N->m8, N->k8, TAG_SNAP + (uint64_t)e, ep);
+        if (st == MLP_OK)
+            output_layer(net, N->snap[e][5], N->m8 * N->k8, TAG_SNAP + (uint64_t)e,
+                         N->snap[e][6]);
+    }
     if (st == MLP_OK)
         for (int l = 1; l < NET_SIZES - 1; ++l) /* one pass (j = 0) per input */
             N->negligible[l] = negligible_fraction(N->s4[l], N->m4, (size_t)ARCH[l],
@@ -397,6 +487,9 @@ static int net_build(const config *cfg)
 
 static void net_free(void)
 {
+    for (int e = 0; e < PLAN_EPOCHS_MAX; ++e)
+        for (int l = 0; l < NET_SIZES; ++l)
+            free(NET.snap[e][l]);
     free(NET.y);
     for (int l = 0; l < NET_SIZES; ++l) {
         free(NET.s4[l]);
@@ -417,7 +510,10 @@ static int workload_data(const workload *w, double **s_out, int **labels_out)
         return -1;
     }
     if (w->layer == 0) {
-        uniform_data(n, d, s);
+        if (w->wide)
+            wide_data(n, d, s);
+        else
+            uniform_data(n, d, s);
         for (size_t i = 0; i < w->m; ++i)
             labels[i] = (int)(i & 1u);
     } else {
@@ -522,7 +618,7 @@ static int lib_call(gcent_ctx *ctx, const workload *w, const double *s, const in
 
 /* In the child: configure a context and time the repeats. */
 static void lib_child(const config *cfg, const workload *w, const double *s, const int *labels,
-                      int threads, int prune, lib_result *r)
+                      int threads, int prune, int kern, lib_result *r)
 {
     memset(r, 0, sizeof *r);
     r->rss_start_kb = maxrss_kb();
@@ -539,19 +635,24 @@ static void lib_child(const config *cfg, const workload *w, const double *s, con
         (st = gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, (double)w->draws)) != GCENT_OK ||
         (st = gcent_ctx_set(ctx, GCENT_OPT_THREADS, threads)) != GCENT_OK ||
         (st = gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_MC)) != GCENT_OK ||
-        (prune == DENSE && (st = prune_dense(cfg, ctx)) != GCENT_OK)) {
+        (prune == DENSE && (st = prune_dense(cfg, ctx)) != GCENT_OK) ||
+        (kern == K_SINGLE &&
+         (st = gcent_ctx_set(ctx, GCENT_OPT_PRECISION, GCENT_PRECISION_SINGLE)) != GCENT_OK)) {
         r->status = st;
         snprintf(r->errmsg, sizeof r->errmsg, "gcent_ctx_set: %s", gcent_ctx_errmsg(ctx));
         gcent_ctx_free(ctx);
         return;
     }
+    /* today's kernel above 12 coordinates: an internal switch (src/ctx.h),
+     * for this benchmark only */
+    ctx->o.wide_legacy = kern == K_LEGACY;
     r->prune_tol = prune_tol_of(cfg, ctx);
     r->reps = lib_reps_of(w);
     for (int rep = 0; rep < r->reps; ++rep) {
         double res[NRES], se[NRES];
-        double t0 = now();
+        double t0 = lib_clock();
         st = lib_call(ctx, w, s, labels, res, se);
-        r->secs[rep] = now() - t0;
+        r->secs[rep] = lib_clock() - t0;
         if (st != GCENT_OK) {
             r->status = st;
             snprintf(r->errmsg, sizeof r->errmsg, "%s: %s (%s)", fn_name(w->fn),
@@ -599,9 +700,9 @@ static int write_full(int fd, const void *buf, size_t len)
     return 0;
 }
 
-/* Run one variant in a child process; 0, or -1 (then r->errmsg says why). */
+/* Run variant v of w in a child process; 0, or -1 (then r->errmsg says why). */
 static int run_lib(const config *cfg, const workload *w, const double *s, const int *labels,
-                   int threads, int prune, lib_result *r)
+                   int v, lib_result *r)
 {
     int fds[2];
     memset(r, 0, sizeof *r);
@@ -620,7 +721,7 @@ static int run_lib(const config *cfg, const workload *w, const double *s, const 
     if (pid == 0) {
         close(fds[0]);
         lib_result mine;
-        lib_child(cfg, w, s, labels, threads, prune, &mine);
+        lib_child(cfg, w, s, labels, w->threads[v], w->prune[v], w->kern[v], &mine);
         _exit(write_full(fds[1], &mine, sizeof mine) == 0 ? 0 : 1);
     }
     close(fds[1]);
@@ -687,17 +788,18 @@ static int parse_key(const char *line, const char *key, double *v)
     return end == p + strlen(pat) ? -1 : 0;
 }
 
-static int run_peer(const config *cfg, const workload *w, const double *s, const int *labels,
+/* Run a peer on the workload file at path: dtype 0 is bench/peer.py (NumPy),
+ * 32 and 64 bench/peer_torch.py in that float type. */
+static int run_peer(const config *cfg, const workload *w, const char *path, int dtype,
                     peer_result *pr)
 {
     memset(pr, 0, sizeof *pr);
-    char path[4200], reps[16], thr[16];
-    snprintf(path, sizeof path, "%s/workload.bin", cfg->tmpdir);
-    if (write_workload(path, w, s, labels) != 0) {
-        fprintf(stderr, "bench: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    snprintf(reps, sizeof reps, "%d", peer_reps_of(cfg, w));
+    char reps[16], thr[16], dt[8];
+    const char *script = dtype ? cfg->peer_torch : cfg->peer;
+    snprintf(dt, sizeof dt, "%d", dtype);
+    /* the PyTorch peer: 3 repeats at most (it reports only) */
+    const int nreps = peer_reps_of(cfg, w);
+    snprintf(reps, sizeof reps, "%d", dtype && nreps > 3 ? 3 : nreps);
     snprintf(thr, sizeof thr, "%d", PEER_THREADS);
     int fds[2];
     if (pipe(fds) != 0)
@@ -714,8 +816,8 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
         if (dup2(fds[1], STDOUT_FILENO) < 0)
             _exit(127);
         close(fds[1]);
-        char *argv[] = {(char *)cfg->python, (char *)cfg->peer, path, thr, reps,
-                        cfg->peer_clamp ? "clamp" : NULL, NULL};
+        char *argv[] = {(char *)cfg->python, (char *)script, (char *)path, thr, reps,
+                        dtype ? dt : cfg->peer_clamp ? "clamp" : NULL, NULL};
         execv(cfg->python, argv);
         fprintf(stderr, "bench: cannot run %s: %s\n", cfg->python, strerror(errno));
         _exit(127);
@@ -740,9 +842,8 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
     memset(&ru, 0, sizeof ru);
     while (wait4(pid, &wst, 0, &ru) < 0 && errno == EINTR)
         ;
-    unlink(path);
     if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-        fprintf(stderr, "bench: the peer failed (%s %s)\n", cfg->python, cfg->peer);
+        fprintf(stderr, "bench: the peer failed (%s %s)\n", cfg->python, script);
         return -1;
     }
     static const char *keys[NRES][2] = {{"ht", "ht_se"}, {"ixt", "ixt_se"}, {"iyt", "iyt_se"}};
@@ -756,7 +857,8 @@ static int run_peer(const config *cfg, const workload *w, const double *s, const
         return -1;
     }
     pr->reps = (int)nrep;
-    pr->clamp = cfg->peer_clamp;
+    pr->clamp = dtype ? 0 : cfg->peer_clamp;
+    pr->dtype = dtype;
     pr->rss_peak_kb = ru.ru_maxrss;
     pr->ok = 1;
     return 0;
@@ -783,11 +885,26 @@ static int add(wlist *L, workload w)
     return 0;
 }
 
-static void variant(workload *w, int threads, int prune)
+static void variant_k(workload *w, int threads, int prune, int kern)
 {
     w->threads[w->nvar] = threads;
     w->prune[w->nvar] = prune;
+    w->kern[w->nvar] = kern;
     w->nvar++;
+}
+
+static void variant(workload *w, int threads, int prune) { variant_k(w, threads, prune, K_DOUBLE); }
+
+/* The single-precision variants (2 threads, dense and default) of a
+ * workload of the precision table, with the PyTorch peer. */
+static void single_variants(const config *cfg, workload *w)
+{
+    if (!cfg->single_available)
+        return;
+    variant_k(w, 2, DENSE, K_SINGLE);
+    if (cfg->prune_available)
+        variant_k(w, 2, PRUNED, K_SINGLE);
+    w->torch = 1;
 }
 
 /* (n, draws) pairs of the uniform and network grids; see the header comment. */
@@ -802,6 +919,10 @@ static const size_draws NETWORK_FULL[] = {{1024, 10}, {4096, 10}, {16384, 1}};
 static const size_draws NETWORK_QUICK[] = {{256, 2}};
 static const int NETWORK_LAYERS_FULL[] = {1, 2, 3, 5}; /* widths 10, 7, 5, 3 */
 static const int NETWORK_LAYERS_QUICK[] = {1, 5};
+/* the width rows: clustered data (wide_data), entropy, n rows x draws */
+static const size_t WIDE_DIMS_FULL[] = {16, 32, 64, 256};
+static const size_t WIDE_DIMS_QUICK[] = {16, 64};
+static const size_draws WIDE_FULL = {4096, 4}, WIDE_QUICK = {512, 2};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -825,8 +946,36 @@ static int build_grid(const config *cfg, wlist *L)
                 variant(&w, 2, DENSE);
                 if (cfg->prune_available)
                     variant(&w, 2, PRUNED);
+                /* the precision table: n = 4096 with 10 draws (quick: the
+                 * largest uniform workloads) */
+                if (j == nsd - (cfg->quick ? 1 : 2))
+                    single_variants(cfg, &w);
                 st |= add(L, w);
             }
+
+    /* the width rows: today's kernel (the generic loop above 12 coordinates),
+     * the chunked double kernel and single precision, dense at 2 threads;
+     * double and single with the default pruning */
+    const size_t *wd = cfg->quick ? WIDE_DIMS_QUICK : WIDE_DIMS_FULL;
+    const size_t nwd = cfg->quick ? COUNT(WIDE_DIMS_QUICK) : COUNT(WIDE_DIMS_FULL);
+    const size_draws wsd = cfg->quick ? WIDE_QUICK : WIDE_FULL;
+    for (size_t i = 0; i < nwd; ++i) {
+        workload w;
+        memset(&w, 0, sizeof w);
+        w.fn = FN_ENTROPY;
+        w.wide = 1;
+        w.d = wd[i];
+        w.k = 1;
+        w.m = wsd.n;
+        w.draws = wsd.draws;
+        variant_k(&w, 2, DENSE, K_LEGACY);
+        variant(&w, 2, DENSE);
+        if (cfg->prune_available)
+            variant(&w, 2, PRUNED);
+        single_variants(cfg, &w);
+        w.torch = 1;
+        st |= add(L, w);
+    }
 
     /* network layers: 1 thread only at n = 4096 for the widest and the
      * narrowest layer (the full grid) */
@@ -875,8 +1024,13 @@ static int build_grid(const config *cfg, wlist *L)
         variant(&w, 2, DENSE);
         if (cfg->prune_available)
             variant(&w, 2, PRUNED);
+        single_variants(cfg, &w);
         st |= add(L, w);
     }
+    /* quick: the PyTorch peer once (each run pays its start-up, ~2 s) */
+    for (size_t i = 0, seen = 0; cfg->quick && i < L->n; ++i)
+        if (L->w[i].torch && seen++)
+            L->w[i].torch = 0;
     return st;
 }
 
@@ -887,6 +1041,9 @@ typedef struct {
     int nvar;
     lib_result lib[MAX_VARIANTS];
     peer_result peer;
+    peer_result torch[2];  /* float64, float32 (not ok when not run) */
+    double torch_diff[2];  /* max over results of |lib double dense 2T - torch| */
+    double single_diff;    /* max over results of |single - double|, NAN if no single run */
     double peer_diff;   /* max over results of |lib dense 2T - peer| */
     double prune_diff;  /* max over results of |dense - pruned|, NAN if no pruned run */
     int threads_same;   /* 1T and 2T bit-identical (per prune mode) */
@@ -894,12 +1051,17 @@ typedef struct {
 
 static double lib_median(const lib_result *r) { return median(r->secs, r->reps); }
 
-static int find_variant(const outcome *o, int threads, int prune)
+static int find_variant_k(const outcome *o, int threads, int prune, int kern)
 {
     for (int v = 0; v < o->nvar; ++v)
-        if (o->w.threads[v] == threads && o->w.prune[v] == prune)
+        if (o->w.threads[v] == threads && o->w.prune[v] == prune && o->w.kern[v] == kern)
             return v;
     return -1;
+}
+
+static int find_variant(const outcome *o, int threads, int prune)
+{
+    return find_variant_k(o, threads, prune, K_DOUBLE);
 }
 
 /* A JSON number, or null for NAN. */
@@ -923,8 +1085,8 @@ static void print_json(const outcome *o)
     for (int v = 0; v < o->nvar; ++v) {
         const lib_result *r = &o->lib[v];
         double med = lib_median(r);
-        printf("%s{\"threads\":%d,\"prune\":\"%s\",", v ? "," : "", w->threads[v],
-               w->prune[v] == DENSE ? "dense" : "default");
+        printf("%s{\"threads\":%d,\"prune\":\"%s\",\"kernel\":\"%s\",", v ? "," : "",
+               w->threads[v], w->prune[v] == DENSE ? "dense" : "default", kern_name(w->kern[v]));
         if (isnan(r->prune_tol))
             printf("\"prune_tol\":null,");
         else
@@ -954,6 +1116,25 @@ static void print_json(const outcome *o)
                jnum(b, sizeof b, v2 >= 0 ? o->peer.median / lib_median(&o->lib[v2]) : NAN));
     } else {
         printf("\"peer\":null,");
+    }
+    for (int t = 0; t < 2; ++t) {
+        const peer_result *tp = &o->torch[t];
+        char b[2][32];
+        if (!tp->ok) {
+            printf("\"torch%d\":null,", t ? 32 : 64);
+            continue;
+        }
+        printf("\"torch%d\":{\"threads\":%d,\"reps\":%d,\"median_s\":%.6g,\"min_s\":%.6g,"
+               "\"maxrss_kb\":%ld,\"h\":%.17g,\"absdiff\":%s,\"speedup_vs_torch\":%s},",
+               t ? 32 : 64, PEER_THREADS, tp->reps, tp->median, tp->min, tp->rss_peak_kb,
+               tp->res[0], jnum(b[0], 32, o->torch_diff[t]),
+               jnum(b[1], 32, find_variant(o, 2, DENSE) >= 0
+                                  ? tp->median / lib_median(&o->lib[find_variant(o, 2, DENSE)])
+                                  : NAN));
+    }
+    {
+        char b[32];
+        printf("\"single_vs_double_absdiff\":%s,", jnum(b, sizeof b, o->single_diff));
     }
     if (isnan(o->prune_diff))
         printf("\"dense_vs_pruned_absdiff\":null,");
@@ -987,7 +1168,7 @@ static void table_rows(const outcome *o)
     const workload *w = &o->w;
     char data[32];
     if (w->layer == 0)
-        snprintf(data, sizeof data, "uniform");
+        snprintf(data, sizeof data, w->wide ? "clustered" : "uniform");
     else
         snprintf(data, sizeof data, "%s%d", w->epoch ? "epoch L" : "net L", w->layer);
     for (int prune = DENSE; prune <= PRUNED; ++prune) {
@@ -1021,15 +1202,23 @@ typedef struct {
     int layers;
     size_t m, k;
     double pairs, dense, pruned, peer; /* seconds; NAN when a layer lacks the run */
-    double peer_diff, prune_diff;
+    double single_dense, single_pruned, torch64, torch32;
+    double peer_diff, prune_diff, single_diff;
     long rss_kb, peer_rss_kb;          /* largest over the layers */
 } epoch_total;
+
+/* The median of variant (2 threads, prune, kern), NAN when it did not run. */
+static double median_of(const outcome *o, int prune, int kern)
+{
+    int v = find_variant_k(o, 2, prune, kern);
+    return v >= 0 ? lib_median(&o->lib[v]) : NAN;
+}
 
 static epoch_total epoch_sum(const outcome *out, size_t nout)
 {
     epoch_total E;
     memset(&E, 0, sizeof E);
-    E.prune_diff = NAN;
+    E.prune_diff = E.single_diff = NAN;
     for (size_t i = 0; i < nout; ++i) {
         const outcome *o = &out[i];
         if (!o->w.epoch)
@@ -1042,6 +1231,13 @@ static epoch_total epoch_sum(const outcome *out, size_t nout)
         E.dense += vd >= 0 ? lib_median(&o->lib[vd]) : NAN;
         E.pruned += vp >= 0 ? lib_median(&o->lib[vp]) : NAN;
         E.peer += o->peer.ok ? o->peer.median : NAN;
+        E.single_dense += median_of(o, DENSE, K_SINGLE);
+        E.single_pruned += median_of(o, PRUNED, K_SINGLE);
+        E.torch64 += o->torch[0].ok ? o->torch[0].median : NAN;
+        E.torch32 += o->torch[1].ok ? o->torch[1].median : NAN;
+        if (!isnan(o->single_diff))
+            E.single_diff = isnan(E.single_diff) || o->single_diff > E.single_diff
+                                ? o->single_diff : E.single_diff;
         if (vd >= 0) {
             long r = o->lib[vd].rss_peak_kb - o->lib[vd].rss_start_kb;
             E.rss_kb = r > E.rss_kb ? r : E.rss_kb;
@@ -1065,12 +1261,20 @@ static void epoch_json(const epoch_total *E)
            "\"pairs\":%.0f,\"lib_dense_2t_s\":%s,\"lib_pruned_2t_s\":%s,\"peer_2t_s\":%s,"
            "\"speedup_dense\":%s,\"speedup_pruned\":%s,\"peer_absdiff\":%s,"
            "\"dense_vs_pruned_absdiff\":%s,\"maxrss_increase_kb\":%ld,"
-           "\"peer_maxrss_kb\":%ld}\n",
+           "\"peer_maxrss_kb\":%ld,",
            E->layers, E->m, E->k, E->pairs, jnum(b[0], 32, E->dense),
            jnum(b[1], 32, E->pruned), jnum(b[2], 32, E->peer),
            jnum(b[3], 32, E->peer / E->dense), jnum(b[4], 32, E->peer / E->pruned),
            jnum(b[5], 32, E->peer_diff), jnum(b[6], 32, E->prune_diff), E->rss_kb,
            E->peer_rss_kb);
+    printf("\"lib_single_dense_2t_s\":%s,\"lib_single_pruned_2t_s\":%s,"
+           "\"single_speedup_dense\":%s,\"single_speedup_pruned\":%s,"
+           "\"single_vs_double_absdiff\":%s,",
+           jnum(b[0], 32, E->single_dense), jnum(b[1], 32, E->single_pruned),
+           jnum(b[2], 32, E->dense / E->single_dense),
+           jnum(b[3], 32, E->pruned / E->single_pruned), jnum(b[4], 32, E->single_diff));
+    printf("\"torch64_2t_s\":%s,\"torch32_2t_s\":%s}\n", jnum(b[0], 32, E->torch64),
+           jnum(b[1], 32, E->torch32));
 }
 
 static void epoch_rows(const epoch_total *E)
@@ -1093,6 +1297,244 @@ static void epoch_rows(const epoch_total *E)
                fmt(b[8], 32, "%.0f",
                    prune == DENSE && !isnan(E->peer) ? (double)E->peer_rss_kb / 1024.0 : NAN));
     }
+}
+
+/* ---- the precision and width table ------------------------------------------------ */
+
+static void ptable_header(void)
+{
+    printf("%-8s %-12s %3s %6s %5s %-7s | %8s %8s %7s | %8s %7s %7s | %8s | %8s %8s %8s\n",
+           "function", "data", "d", "n", "draws", "prune", "double s", "single s", "sgl/dbl",
+           "today s", "dbl/tdy", "sgl/tdy", "|s - d|", "numpy s", "torch64", "torch32");
+}
+
+static void ptable_row(const char *fn, const char *data, const char *d, size_t n,
+                       size_t draws, int prune, double dbl, double sgl, double today,
+                       double diff, double numpy, double t64, double t32)
+{
+    char b[12][32];
+    printf("%-8s %-12s %3s %6zu %5zu %-7s | %8s %8s %7s | %8s %7s %7s | %8s | %8s %8s %8s\n",
+           fn, data, d, n, draws, prune == DENSE ? "dense" : "default",
+           fmt(b[0], 32, "%.4f", dbl), fmt(b[1], 32, "%.4f", sgl),
+           fmt(b[2], 32, "%.2fx", dbl / sgl), fmt(b[3], 32, "%.4f", today),
+           fmt(b[4], 32, "%.2fx", today / dbl), fmt(b[5], 32, "%.2fx", today / sgl),
+           fmt(b[6], 32, "%.1e", diff), fmt(b[7], 32, "%.4f", numpy),
+           fmt(b[8], 32, "%.4f", t64), fmt(b[9], 32, "%.4f", t32));
+}
+
+/* The rows of a workload with single-precision or today's-kernel runs. */
+static void ptable_rows(const outcome *o)
+{
+    const workload *w = &o->w;
+    if (w->epoch || (find_variant_k(o, 2, DENSE, K_SINGLE) < 0 &&
+                     find_variant_k(o, 2, DENSE, K_LEGACY) < 0))
+        return;
+    char d[16];
+    snprintf(d, sizeof d, "%zu", w->d);
+    for (int prune = DENSE; prune <= PRUNED; ++prune) {
+        if (find_variant(o, 2, prune) < 0)
+            continue;
+        const int dense = prune == DENSE;
+        ptable_row(fn_name(w->fn), w->wide ? "clustered" : "uniform", d, rows_of(w), w->draws,
+                   prune, median_of(o, prune, K_DOUBLE), median_of(o, prune, K_SINGLE),
+                   median_of(o, prune, K_LEGACY), o->single_diff,
+                   dense && o->peer.ok ? o->peer.median : NAN,
+                   dense && o->torch[0].ok ? o->torch[0].median : NAN,
+                   dense && o->torch[1].ok ? o->torch[1].median : NAN);
+    }
+}
+
+static void ptable_epoch(const epoch_total *E)
+{
+    for (int prune = DENSE; prune <= PRUNED; ++prune) {
+        const int dense = prune == DENSE;
+        if (!dense && isnan(E->pruned))
+            continue;
+        ptable_row("mi_layer", "epoch total", "-", E->m * E->k, 1, prune,
+                   dense ? E->dense : E->pruned, dense ? E->single_dense : E->single_pruned,
+                   NAN, E->single_diff, dense ? E->peer : NAN, dense ? E->torch64 : NAN,
+                   dense ? E->torch32 : NAN);
+    }
+}
+
+/* ---- the information plane over epochs, through plans ---------------------------- */
+
+/* Ways to compute the six layers' points at every snapshot: one plan per
+ * layer made once (gcent_plan_mi_layer) and executed per epoch, in double
+ * and in single precision; and one-shot gcent_mi_layer calls. */
+enum { EP_PLANS, EP_ONESHOT, EP_PLANS_SINGLE, EP_WAYS };
+static const char *ep_name[EP_WAYS] = {"plans", "one-shot", "plans, single"};
+
+typedef struct {
+    int status;
+    char errmsg[256];
+    double setup;                                /* plan creation, s */
+    double secs[PLAN_EPOCHS_MAX];                /* per epoch: the six layers */
+    gcent_layer_mi res[PLAN_EPOCHS_MAX][NET_SIZES];
+    long rss_start_kb, rss_peak_kb;
+} epochs_result;
+
+/* rows, k and row stride of layer l in a snapshot (layer 1: pass 0 of each
+ * input, k = 1, as the epoch workload) */
+static void snap_shape(int l, size_t *k, size_t *lds)
+{
+    *k = l == 1 ? 1 : NET.k8;
+    *lds = (size_t)ARCH[l] * (l == 1 ? NET.k8 : 1);
+}
+
+static void epochs_child(int way, epochs_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->rss_start_kb = maxrss_kb();
+    gcent_ctx *ctx = NULL;
+    gcent_plan *plan[NET_SIZES] = {NULL};
+    int st = gcent_ctx_create(&ctx);
+    if (st == GCENT_OK && (st = gcent_ctx_set(ctx, GCENT_OPT_SEED, SEED)) == GCENT_OK &&
+        (st = gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, 1)) == GCENT_OK &&
+        (st = gcent_ctx_set(ctx, GCENT_OPT_THREADS, 2)) == GCENT_OK &&
+        (st = gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_MC)) == GCENT_OK &&
+        way == EP_PLANS_SINGLE)
+        st = gcent_ctx_set(ctx, GCENT_OPT_PRECISION, GCENT_PRECISION_SINGLE);
+    double t0 = lib_clock();
+    for (int l = 1; l < NET_SIZES && st == GCENT_OK && way != EP_ONESHOT; ++l) {
+        size_t k, lds;
+        snap_shape(l, &k, &lds);
+        st = gcent_plan_mi_layer(ctx, NET.m8, k, (size_t)ARCH[l], NET.y, BETA, &plan[l]);
+    }
+    r->setup = lib_clock() - t0;
+    for (int e = 0; e < NET.nsnap && st == GCENT_OK; ++e) {
+        t0 = lib_clock();
+        for (int l = 1; l < NET_SIZES && st == GCENT_OK; ++l) {
+            size_t k, lds;
+            snap_shape(l, &k, &lds);
+            if (way == EP_ONESHOT)
+                st = gcent_mi_layer(ctx, NET.snap[e][l], NET.m8, k, (size_t)ARCH[l], lds, NET.y,
+                                    BETA, &r->res[e][l]);
+            else
+                st = gcent_plan_execute_mi(plan[l], NET.snap[e][l], lds, &r->res[e][l]);
+        }
+        r->secs[e] = lib_clock() - t0;
+    }
+    if (st != GCENT_OK)
+        snprintf(r->errmsg, sizeof r->errmsg, "%s: %s (%s)", ep_name[way], gcent_strerror(st),
+                 way == EP_ONESHOT || plan[1] == NULL ? gcent_ctx_errmsg(ctx) : "a plan failed");
+    r->status = st;
+    for (int l = 0; l < NET_SIZES; ++l)
+        gcent_plan_free(plan[l]);
+    gcent_ctx_free(ctx);
+    r->rss_peak_kb = maxrss_kb();
+}
+
+/* One way in a forked child (its peak memory alone); 0 or -1. */
+static int run_epochs(int way, epochs_result *r)
+{
+    int fds[2];
+    memset(r, 0, sizeof *r);
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        epochs_result *mine = malloc(sizeof *mine);
+        if (mine == NULL)
+            _exit(1);
+        epochs_child(way, mine);
+        _exit(write_full(fds[1], mine, sizeof *mine) == 0 ? 0 : 1);
+    }
+    close(fds[1]);
+    int got = read_full(fds[0], r, sizeof *r);
+    close(fds[0]);
+    int wst = 0;
+    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+        ;
+    if (got != 0 || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
+        snprintf(r->errmsg, sizeof r->errmsg, "benchmark child failed");
+        return -1;
+    }
+    return r->status == GCENT_OK ? 0 : -1;
+}
+
+/* The section: its table and JSON line; the number of failures (a way that
+ * fails, plans and one-shot calls that differ in any bit, single precision
+ * beyond its guarantee). */
+static int epochs_section(const config *cfg)
+{
+    if (NET.nsnap == 0)
+        return 0;
+    static epochs_result R[EP_WAYS];
+    int failures = 0, ran[EP_WAYS] = {0};
+    for (int w = 0; w < EP_WAYS; ++w) {
+        if (w == EP_PLANS_SINGLE && !cfg->single_available)
+            continue;
+        fprintf(stderr, "bench: information plane over %d epochs: %s\n", NET.nsnap,
+                ep_name[w]);
+        if (run_epochs(w, &R[w]) != 0) {
+            fprintf(stderr, "bench: epochs, %s: %s\n", ep_name[w], R[w].errmsg);
+            ++failures;
+        } else {
+            ran[w] = 1;
+        }
+    }
+    int same = ran[EP_PLANS] && ran[EP_ONESHOT] &&
+               memcmp(R[EP_PLANS].res, R[EP_ONESHOT].res, sizeof R[0].res) == 0;
+    if (ran[EP_PLANS] && ran[EP_ONESHOT] && !same) {
+        fprintf(stderr, "bench: epochs: plans and one-shot calls differ\n");
+        ++failures;
+    }
+    double sdiff = NAN;
+    if (ran[EP_PLANS] && ran[EP_PLANS_SINGLE])
+        for (int e = 0; e < NET.nsnap; ++e)
+            for (int l = 1; l < NET_SIZES; ++l) {
+                const gcent_layer_mi *a = &R[EP_PLANS].res[e][l], *b = &R[EP_PLANS_SINGLE].res[e][l];
+                const double dl[3] = {fabs(a->ht.value - b->ht.value),
+                                      fabs(a->ixt.value - b->ixt.value),
+                                      fabs(a->iyt.value - b->iyt.value)};
+                for (int t = 0; t < 3; ++t)
+                    sdiff = isnan(sdiff) || dl[t] > sdiff ? dl[t] : sdiff;
+            }
+    if (!isnan(sdiff) && !(sdiff <= 0x1p-9)) {
+        fprintf(stderr, "bench: epochs: single precision moved a point by %.3g\n", sdiff);
+        ++failures;
+    }
+    double med[EP_WAYS], mb[EP_WAYS];
+    for (int w = 0; w < EP_WAYS; ++w) {
+        med[w] = ran[w] ? median(R[w].secs, NET.nsnap) : NAN;
+        mb[w] = ran[w] ? (double)(R[w].rss_peak_kb - R[w].rss_start_kb) / 1024.0 : NAN;
+    }
+    char b[12][32];
+    printf("{\"fn\":\"epochs\",\"epochs\":%d,\"layers\":%d,\"m\":%zu,\"k\":%zu,\"draws\":1,"
+           "\"threads\":2,\"prune\":\"default\",\"plans_s_per_epoch\":%s,"
+           "\"oneshot_s_per_epoch\":%s,\"plans_single_s_per_epoch\":%s,\"plans_setup_s\":%s,"
+           "\"plans_rss_increase_kb\":%s,\"oneshot_rss_increase_kb\":%s,"
+           "\"plans_single_rss_increase_kb\":%s,\"identical\":%s,\"single_absdiff\":%s}\n",
+           NET.nsnap, NET_SIZES - 1, NET.m8, NET.k8, jnum(b[0], 32, med[EP_PLANS]),
+           jnum(b[1], 32, med[EP_ONESHOT]), jnum(b[2], 32, med[EP_PLANS_SINGLE]),
+           jnum(b[3], 32, ran[EP_PLANS] ? R[EP_PLANS].setup : NAN),
+           jnum(b[4], 32, mb[EP_PLANS] * 1024.0), jnum(b[5], 32, mb[EP_ONESHOT] * 1024.0),
+           jnum(b[6], 32, mb[EP_PLANS_SINGLE] * 1024.0), same ? "true" : "false",
+           jnum(b[7], 32, sdiff));
+    printf("\nThe information plane over %d consecutive epochs (network trained one epoch "
+           "between them): six layers, m = %zu, k = %zu (layer 1: k = 1), one draw per row, "
+           "2 threads, default pruning.\n", NET.nsnap, NET.m8, NET.k8);
+    printf("%-15s %12s %12s %12s %10s\n", "way", "s per epoch", "min s", "setup s", "MB+");
+    for (int w = 0; w < EP_WAYS; ++w)
+        if (ran[w])
+            printf("%-15s %12s %12s %12s %10s\n", ep_name[w], fmt(b[0], 32, "%.4f", med[w]),
+                   fmt(b[1], 32, "%.4f", min_of(R[w].secs, NET.nsnap)),
+                   fmt(b[2], 32, "%.4f", w == EP_ONESHOT ? NAN : R[w].setup),
+                   fmt(b[3], 32, "%.1f", mb[w]));
+    printf("one-shot / plans: %s; plans double / single: %s; plans == one-shot, bit for bit, "
+           "at every epoch and layer: %s; largest |single - double|: %s.\n",
+           fmt(b[0], 32, "%.2fx", med[EP_ONESHOT] / med[EP_PLANS]),
+           fmt(b[1], 32, "%.2fx", med[EP_PLANS] / med[EP_PLANS_SINGLE]), same ? "yes" : "NO",
+           fmt(b[2], 32, "%.1e", sdiff));
+    return failures;
 }
 
 /* ---- the sliced information plane ----------------------------------------------- */
@@ -1155,14 +1597,6 @@ static int sliced_data(const sliced_wl *w, double **s_out, int **y_out, double *
     *s_out = s;
     *y_out = y;
     return 0;
-}
-
-/* CPU seconds of this process (all its threads, OpenBLAS's included). */
-static double cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 static void sliced_child(const sliced_wl *w, const double *s, const int *y, sliced_result *r)
@@ -1318,7 +1752,13 @@ static void usage(FILE *f)
         "  --peer PATH    the peer script (default bench/peer.py)\n"
         "  --no-peer      library only\n"
         "  --peer-clamp   the peer clamps its exponents at -700 (see bench/peer.py)\n"
-        "  --only TEXT    only the workloads whose description contains TEXT\n"
+        "  --peer-torch PATH  the PyTorch peer (default bench/peer_torch.py)\n"
+        "  --no-torch     without the PyTorch peer\n"
+        "  --no-epochs    without the plans-over-epochs section\n"
+        "  --cpu-time     the library's times in CPU seconds of its process (all its\n"
+        "                 threads; for a machine others use: ratios, not wall times)\n"
+        "  --only TEXT    only the workloads whose description contains TEXT (\"epochs\":\n"
+        "                 the plans-over-epochs section alone)\n"
         "  --tmp DIR      directory for the peer's workload files (default /tmp)\n"
         "One JSON line per workload on stdout, then a table; progress on stderr.\n");
 }
@@ -1329,6 +1769,7 @@ int main(int argc, char **argv)
     memset(&cfg, 0, sizeof cfg);
     cfg.python = "/usr/bin/python3";
     cfg.peer = "bench/peer.py";
+    cfg.peer_torch = "bench/peer_torch.py";
     const char *tmpbase = "/tmp";
     for (int a = 1; a < argc; ++a) {
         const char *opt = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
@@ -1341,6 +1782,16 @@ int main(int argc, char **argv)
             cfg.no_peer = 1;
         } else if (strcmp(opt, "--peer-clamp") == 0) {
             cfg.peer_clamp = 1;
+        } else if (strcmp(opt, "--no-torch") == 0) {
+            cfg.no_torch = 1;
+        } else if (strcmp(opt, "--no-epochs") == 0) {
+            cfg.no_epochs = 1;
+        } else if (strcmp(opt, "--cpu-time") == 0) {
+            cfg.cpu_time = 1;
+            lib_clock = cpu_now;
+        } else if (val != NULL && strcmp(opt, "--peer-torch") == 0) {
+            cfg.peer_torch = val;
+            ++a;
         } else if (val != NULL && strcmp(opt, "--python") == 0) {
             cfg.python = val;
             ++a;
@@ -1360,7 +1811,17 @@ int main(int argc, char **argv)
         }
     }
     const double t_start = now();
+    char load_start[64] = "unknown";
+    {
+        double la[3];
+        if (getloadavg(la, 3) == 3)
+            snprintf(load_start, sizeof load_start, "%.2f %.2f %.2f", la[0], la[1], la[2]);
+    }
 
+    /* Is there a precision option (id 8) in this library? */
+    double plo, phi;
+    cfg.single_available = gcent_opt_bounds((gcent_opt)8, &plo, &phi, NULL) == GCENT_OK &&
+                           phi == 2.0;
     /* Is there a pruning option in this library? */
     if (prune_probe(&cfg) != 0) {
         fprintf(stderr, "bench: option 7 exists but pruning cannot be switched off\n");
@@ -1369,7 +1830,7 @@ int main(int argc, char **argv)
 
     char tmpdir[4096];
     snprintf(tmpdir, sizeof tmpdir, "%s/gcent-bench-XXXXXX", tmpbase);
-    if (!cfg.no_peer && mkdtemp(tmpdir) == NULL) {
+    if ((!cfg.no_peer || !cfg.no_torch) && mkdtemp(tmpdir) == NULL) {
         fprintf(stderr, "bench: mkdtemp %s: %s\n", tmpdir, strerror(errno));
         return 1;
     }
@@ -1406,7 +1867,7 @@ int main(int argc, char **argv)
 
     int failures = 0;
     size_t nout = 0;
-    double worst_peer = 0.0, worst_prune = NAN;
+    double worst_peer = 0.0, worst_prune = NAN, worst_single = NAN;
     for (size_t i = 0; i < L.n; ++i) {
         const workload *w = &L.w[i];
         char desc[160];
@@ -1427,15 +1888,29 @@ int main(int argc, char **argv)
         }
         int ok = 1;
         for (int v = 0; v < w->nvar && ok; ++v)
-            if (run_lib(&cfg, w, s, labels, w->threads[v], w->prune[v], &o->lib[v]) != 0) {
+            if (run_lib(&cfg, w, s, labels, v, &o->lib[v]) != 0) {
                 fprintf(stderr, "bench: %s: %s\n", desc, o->lib[v].errmsg);
                 ok = 0;
             } else if (!o->lib[v].reps_identical) {
                 fprintf(stderr, "bench: %s: repeats gave different results\n", desc);
                 ok = 0;
             }
-        if (ok && !cfg.no_peer && run_peer(&cfg, w, s, labels, &o->peer) != 0)
+        const int torch = w->torch && !cfg.no_torch;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/workload.bin", cfg.tmpdir);
+        if (ok && (!cfg.no_peer || torch) && write_workload(path, w, s, labels) != 0) {
+            fprintf(stderr, "bench: cannot write %s: %s\n", path, strerror(errno));
             ok = 0;
+        }
+        if (ok && !cfg.no_peer && run_peer(&cfg, w, path, 0, &o->peer) != 0)
+            ok = 0;
+        /* the PyTorch peer reports; it judges nothing (and may be absent) */
+        for (int t = 0; ok && torch && t < 2; ++t)
+            if (run_peer(&cfg, w, path, t ? 32 : 64, &o->torch[t]) != 0)
+                fprintf(stderr, "bench: %s: the PyTorch peer (float%d) did not run\n", desc,
+                        t ? 32 : 64);
+        if (!cfg.no_peer || torch)
+            unlink(path);
         free(s);
         free(labels);
         if (!ok) {
@@ -1443,23 +1918,53 @@ int main(int argc, char **argv)
             --nout;
             continue;
         }
-        /* checks: threads, pruning, peer */
-        for (int prune = DENSE; prune <= PRUNED; ++prune) {
-            int v1 = find_variant(o, 1, prune), v2 = find_variant(o, 2, prune);
+        /* checks: threads, pruning, peer, single against double, today's
+         * kernel against the chunked one */
+        for (int prune = DENSE; prune <= PRUNED; ++prune)
+            for (int kern = K_DOUBLE; kern <= K_LEGACY; ++kern) {
+            int v1 = find_variant_k(o, 1, prune, kern), v2 = find_variant_k(o, 2, prune, kern);
             if (v1 >= 0 && v2 >= 0 &&
                 (memcmp(o->lib[v1].res, o->lib[v2].res, sizeof o->lib[v1].res) != 0 ||
                  memcmp(o->lib[v1].se, o->lib[v2].se, sizeof o->lib[v1].se) != 0)) {
                 o->threads_same = 0;
-                fprintf(stderr, "bench: %s: 1 and 2 threads differ (%s)\n", desc,
-                        prune == DENSE ? "dense" : "pruned");
+                fprintf(stderr, "bench: %s: 1 and 2 threads differ (%s, %s)\n", desc,
+                        prune == DENSE ? "dense" : "pruned", kern_name(kern));
                 ++failures;
             }
+            }
+        o->single_diff = NAN;
+        for (int v = 0; v < o->nvar; ++v) {
+            int vv = find_variant(o, o->w.threads[v], o->w.prune[v]);
+            if (o->w.kern[v] == K_DOUBLE || vv < 0)
+                continue;
+            if (o->w.kern[v] == K_LEGACY &&
+                (memcmp(o->lib[v].res, o->lib[vv].res, sizeof o->lib[v].res) != 0 ||
+                 memcmp(o->lib[v].se, o->lib[vv].se, sizeof o->lib[v].se) != 0)) {
+                fprintf(stderr, "bench: %s: today's kernel and the chunked one differ\n", desc);
+                ++failures;
+            }
+            if (o->w.kern[v] != K_SINGLE)
+                continue;
+            for (int t = 0; t < NRES; ++t) {
+                double dlt = fabs(o->lib[v].res[t] - o->lib[vv].res[t]);
+                o->single_diff = isnan(o->single_diff) || dlt > o->single_diff ? dlt
+                                                                                : o->single_diff;
+            }
         }
+        /* the documented guarantee: every summand within 2^-10, the MIs
+         * (differences of two) within 2^-9 */
+        if (!isnan(o->single_diff) && !(o->single_diff <= 0x1p-9)) {
+            fprintf(stderr, "bench: %s: single precision moved a result by %.3g (more than "
+                    "the guarantee, 2^-9)\n", desc, o->single_diff);
+            ++failures;
+        }
+        if (!isnan(o->single_diff) && (isnan(worst_single) || o->single_diff > worst_single))
+            worst_single = o->single_diff;
         int vd = find_variant(o, 2, DENSE);
         if (vd < 0)
             vd = find_variant(o, 1, DENSE);
         for (int v = 0; v < o->nvar; ++v) {
-            if (o->w.prune[v] != PRUNED)
+            if (o->w.prune[v] != PRUNED || o->w.kern[v] != K_DOUBLE)
                 continue;
             int vv = find_variant(o, o->w.threads[v], DENSE);
             if (vv < 0)
@@ -1489,6 +1994,15 @@ int main(int argc, char **argv)
                 ++failures;
             }
         }
+        for (int t = 0; t < 2; ++t) {
+            o->torch_diff[t] = NAN;
+            if (o->torch[t].ok && vd >= 0)
+                for (int r = 0; r < NRES; ++r) {
+                    double dlt = fabs(o->lib[vd].res[r] - o->torch[t].res[r]);
+                    o->torch_diff[t] = isnan(o->torch_diff[t]) || dlt > o->torch_diff[t]
+                                           ? dlt : o->torch_diff[t];
+                }
+        }
         print_json(o);
         int v2 = find_variant(o, 2, DENSE);
         fprintf(stderr, "[%3zu/%zu %6.1f s] %s: lib 2T %.4f s%s", i + 1, L.n, now() - t_start,
@@ -1497,7 +2011,7 @@ int main(int argc, char **argv)
             fprintf(stderr, ", peer %.4f s, %.1fx, |diff| %.1e\n", o->peer.median,
                     v2 >= 0 ? o->peer.median / lib_median(&o->lib[v2]) : NAN, o->peer_diff);
     }
-    if (!cfg.no_peer)
+    if (!cfg.no_peer || !cfg.no_torch)
         rmdir(tmpdir);
     char sliced_summary[1024];
     if (run_sliced(&cfg, sliced_summary, sizeof sliced_summary) != 0)
@@ -1514,12 +2028,39 @@ int main(int argc, char **argv)
         table_rows(&out[i]);
     if (E.layers > 0)
         epoch_rows(&E);
+
+    /* single precision, widths above 12, the PyTorch peer */
+    printf("\nSingle precision (GCENT_PRECISION_SINGLE) against double, and above 12 "
+           "coordinates against today's kernel (the generic loop of the previous release), "
+           "2 threads; the peers at 2 threads (dense rows only):\n");
+    ptable_header();
+    for (size_t i = 0; i < nout; ++i)
+        ptable_rows(&out[i]);
+    if (E.layers > 0)
+        ptable_epoch(&E);
+    printf("sgl/dbl = double s / single s; dbl/tdy, sgl/tdy = today's kernel s / double s, "
+           "/ single s; |s - d|: largest |single - double| over the results (guarantee: "
+           "2^-10 per summand, 2^-9 for an MI); clustered: %d saturated patterns, 1.5 beta "
+           "spread.\n", WIDE_CLUSTERS);
+    if (!isnan(worst_single))
+        printf("single precision: largest |single - double| over all results: %.3g\n",
+               worst_single);
+
+    /* plans over epochs (--only epochs: this section alone) */
+    if (!cfg.only || strcmp(cfg.only, "epochs") == 0)
+        failures += epochs_section(&cfg);
+    double la[3] = {NAN, NAN, NAN};
+    if (getloadavg(la, 3) < 0)
+        la[0] = la[1] = la[2] = NAN;
+    printf("\nload average at the end (1, 5, 15 min): %.2f %.2f %.2f (at the start: %s)\n",
+           la[0], la[1], la[2], load_start);
     printf("\nlibgcent %s; method Monte Carlo everywhere; beta = %g; seed %u.\n",
            gcent_version_string(), BETA, SEED);
     printf("%s\n", netdesc);
-    printf("lib: median of %d calls (%d below 2^24 pairs), forked per variant; peer: "
+    printf("lib: median of %d calls (%d below 2^24 pairs), forked per variant, %s; peer: "
            "bench/peer.py, %d threads, median of 5 (3 above 1e8 pairs), %s.\n",
-           LIB_REPS, LIB_REPS_SMALL, PEER_THREADS,
+           LIB_REPS, LIB_REPS_SMALL,
+           cfg.cpu_time ? "CPU seconds of the process (--cpu-time)" : "wall time", PEER_THREADS,
            cfg.peer_clamp ? "exponents clamped at -700" : "scipy logsumexp, no clamping");
     printf("speedup = peer s / lib 2T s; MB+lib = increase of the library child's peak RSS "
            "over its size at fork; MBpeer = the peer's peak RSS.\n");

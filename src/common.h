@@ -21,6 +21,34 @@
 #define GCENT__PI 3.141592653589793238462643383279502884
 #define GCENT__LN2PI 1.837877066409345483560659472811235279 /* ln(2 pi) */
 
+/* The caller's samples: rows of values with row stride lds, either doubles
+ * (d) or floats (f; the other pointer NULL), read as doubles: a float is
+ * widened exactly, so float samples give the bits of the same values
+ * passed as doubles. */
+typedef struct gcent__rows {
+    const double *d;
+    const float *f;
+    size_t lds;
+} gcent__rows;
+
+static inline gcent__rows gcent__rows_of(const double *s, size_t lds)
+{
+    gcent__rows r = {s, NULL, lds};
+    return r;
+}
+
+static inline gcent__rows gcent__rows_of_f32(const float *s, size_t lds)
+{
+    gcent__rows r = {NULL, s, lds};
+    return r;
+}
+
+/* Value k of row i. */
+static inline double gcent__rows_at(const gcent__rows *r, size_t i, size_t k)
+{
+    return r->f ? (double)r->f[i * r->lds + k] : r->d[i * r->lds + k];
+}
+
 /* h(N(0, I_d)) in nats: (d/2) ln(2 pi e), the entropy of one unit-noise
  * component (every mixture is handled in units of the noise). */
 static inline double gcent__unit_noise_entropy(size_t d)

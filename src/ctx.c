@@ -22,6 +22,7 @@ static void set_defaults(gcent_ctx *ctx)
     ctx->o.prune = GCENT_PRUNE_ON;
     ctx->o.prune_tol = GCENT__DEFAULT_PRUNE_TOL;
     ctx->o.bin_origin = 0.0;
+    ctx->o.precision = GCENT_PRECISION_DOUBLE;
     ctx->progress = NULL;
     ctx->progress_user = NULL;
     ctx->last_method = 0;
@@ -87,6 +88,7 @@ static const opt_info OPTS[] = {
     {GCENT_OPT_PRUNE, "GCENT_OPT_PRUNE", 1.0, 2.0, (double)GCENT_PRUNE_ON, 1},
     {GCENT_OPT_QUAD_TOL, "GCENT_OPT_QUAD_TOL", 1e-14, 1e-3, GCENT__DEFAULT_QUAD_TOL, 0},
     {GCENT_OPT_PRUNE_TOL, "GCENT_OPT_PRUNE_TOL", 1e-300, 1e-2, GCENT__DEFAULT_PRUNE_TOL, 0},
+    {GCENT_OPT_PRECISION, "GCENT_OPT_PRECISION", 1.0, 2.0, (double)GCENT_PRECISION_DOUBLE, 1},
 };
 
 static const opt_info *find_opt(gcent_opt opt)
@@ -134,6 +136,10 @@ int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value)
     if (opt == GCENT_OPT_PRUNE && value == floor(value) && (value < o->min || value > o->max))
         return gcent__fail(ctx, GCENT_EUNSUPPORTED,
                            "unknown GCENT_OPT_PRUNE value %.17g", value);
+    if (opt == GCENT_OPT_PRECISION && value == floor(value) && (value < o->min || value > o->max))
+        return gcent__fail(ctx, GCENT_EUNSUPPORTED,
+                           "unknown GCENT_OPT_PRECISION value %.17g (GCENT_PRECISION_DOUBLE = 1, "
+                           "GCENT_PRECISION_SINGLE = 2)", value);
     if (value < o->min || value > o->max || (o->integer && value != floor(value)))
         return gcent__fail(ctx, GCENT_ERANGE,
                            "%s: %.17g is outside [%.17g, %.17g]%s", o->name,
@@ -151,6 +157,7 @@ int gcent_ctx_set(gcent_ctx *ctx, gcent_opt opt, double value)
     case GCENT_OPT_PRUNE:    ctx->o.prune = (int)value; break;
     case GCENT_OPT_PRUNE_TOL: ctx->o.prune_tol = value; break;
     case GCENT_OPT_BIN_ORIGIN: ctx->o.bin_origin = value; break;
+    case GCENT_OPT_PRECISION: ctx->o.precision = (int)value; break;
     case GCENT_INFO_LAST_METHOD: break;
     }
     return GCENT_OK;
@@ -168,6 +175,7 @@ int gcent__opts_get(const gcent__opts *o, gcent_opt opt, double *value)
     case GCENT_OPT_PRUNE:    *value = (double)o->prune; return GCENT_OK;
     case GCENT_OPT_PRUNE_TOL: *value = o->prune_tol; return GCENT_OK;
     case GCENT_OPT_BIN_ORIGIN: *value = o->bin_origin; return GCENT_OK;
+    case GCENT_OPT_PRECISION: *value = (double)o->precision; return GCENT_OK;
     case GCENT_INFO_LAST_METHOD: break;
     }
     return GCENT_EUNSUPPORTED;

@@ -24,6 +24,10 @@ typedef struct gcent__opts {
     double prune_tol;         /* GCENT_OPT_PRUNE_TOL */
     double bin_origin;        /* GCENT_OPT_BIN_ORIGIN */
     int precision;            /* GCENT_OPT_PRECISION */
+    /* Not an option: set by the benchmark alone (through this header), to
+     * time the double kernel's generic loop above 12 coordinates of earlier
+     * releases against its chunks in one run (the same bits; pack.h). */
+    int wide_legacy;
 } gcent__opts;
 
 struct gcent_ctx {

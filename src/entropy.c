@@ -23,7 +23,7 @@ static double noise_entropy_nats(size_t d, double beta)
 
 /* ---- plans ----------------------------------------------------------------------- */
 
-static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                        gcent__part *q);
 static int entropy_result(gcent__part *q, gcent__err *e, void *result);
 
@@ -55,10 +55,10 @@ static int entropy_plan(gcent_ctx *ctx, size_t n, size_t d, const double *w, dou
 }
 
 /* The shard [rb, re) of an execution into q; reason in pl->err. */
-static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+static int entropy_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                        gcent__part *q)
 {
-    int st = gcent__plan_check(pl, s, lds, rb, re);
+    int st = gcent__plan_check(pl, s, rb, re);
     if (st != GCENT_OK)
         return st;
     const uint64_t setup = gcent__plan_setup_units(pl);
@@ -70,10 +70,10 @@ static int entropy_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, s
     if (st != GCENT_OK)
         return st;
     gcent__part_init(q, GCENT__PART_ENTROPY, &pl->o, pl->n, pl->n, 1, pl->d, pl->beta, rb, re);
-    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, lds, pl->w, NULL, 0, pl->beta);
+    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, pl->w, NULL, 0, pl->beta);
     gcent__ticker tk;
     gcent__ticker_init(&tk, &p, GCENT__FILL_UNITS, 3.0 * (double)pl->n);
-    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, lds, pl->w, pl->beta, &pl->err, &tk);
+    st = gcent__mix_fill(&pl->mx, s, NULL, pl->n, pl->w, pl->beta, &pl->err, &tk);
     if (st == GCENT_OK)
         st = gcent__ticker_end(&tk);
     if (st != GCENT_OK)
@@ -147,7 +147,8 @@ static int oneshot(gcent_ctx *ctx, const double *s, size_t n, size_t d, size_t l
     if (st != GCENT_OK)
         return st;
     pl->err.where = ctx->err.where;
-    st = entropy_run(pl, s, lds, rb, re, q);
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    st = entropy_run(pl, &rows, rb, re, q);
     if (st != GCENT_OK)
         memcpy(ctx->err.msg, pl->err.msg, sizeof ctx->err.msg);
     gcent_plan_free(pl);
@@ -178,19 +179,44 @@ int gcent_plan_entropy(gcent_ctx *ctx, size_t n, size_t d, const double *w, doub
 int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size_t lds,
                                gcent_estimate *out)
 {
-    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy", s, lds,
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy", &rows,
                                0, plan ? plan->n : 0, out, NULL);
+}
+
+int gcent_plan_execute_entropy_f32(gcent_plan *plan, const float *s, size_t lds,
+                                   gcent_estimate *out)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy_f32",
+                               &rows, 0, plan ? plan->n : 0, out, NULL);
+}
+
+/* A shard's execution, doubles or floats (where: the public function). */
+static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
+                           size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    if (part == NULL)
+        return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, where, s, 0, 0, NULL, NULL);
+    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, where, s, row_begin, row_end, NULL,
+                               part);
 }
 
 int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s, size_t lds,
                                        size_t row_begin, size_t row_end, gcent_partial *part)
 {
-    if (part == NULL)
-        return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY,
-                                   "gcent_plan_execute_entropy_partial", s, lds, 0, 0, NULL,
-                                   NULL);
-    return gcent__plan_execute(plan, GCENT__PLAN_ENTROPY, "gcent_plan_execute_entropy_partial",
-                               s, lds, row_begin, row_end, NULL, part);
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_entropy_partial", &rows, row_begin,
+                           row_end, part);
+}
+
+int gcent_plan_execute_entropy_partial_f32(gcent_plan *plan, const float *s, size_t lds,
+                                           size_t row_begin, size_t row_end,
+                                           gcent_partial *part)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_entropy_partial_f32", &rows, row_begin,
+                           row_end, part);
 }
 
 /* ---- one-shot calls, shards, finish ---------------------------------------------------- */
@@ -319,10 +345,11 @@ int gcent_entropy_bounds(gcent_ctx *ctx, const double *s, size_t n, size_t d, si
     bounds_job jb;
     memset(&jb, 0, sizeof jb);
     st = gcent__mix_alloc(&m, n, d, &ctx->err);
+    const gcent__rows rows = gcent__rows_of(s, lds);
     if (st == GCENT_OK)
-        st = gcent__mix_fill(&m, s, NULL, n, lds, w, beta, &ctx->err, NULL);
+        st = gcent__mix_fill(&m, &rows, NULL, n, w, beta, &ctx->err, NULL);
     if (st == GCENT_OK)
-        st = gcent__pack_alloc(&P, &W, m.n, d, 1, 0, ctx->o.prune != GCENT_PRUNE_OFF,
+        st = gcent__pack_alloc(&P, &W, m.n, d, 1, 0, ctx->o.prune != GCENT_PRUNE_OFF, 0,
                                &ctx->err);
     jb.m = &m;
     jb.P = &P;

@@ -43,6 +43,28 @@ GCENT__HIDDEN double gcent__pack_sums_isa(int isa, const gcent__pack *P,
 /* Highest instruction set of gcent__pack_sums_isa this CPU runs. */
 GCENT__HIDDEN int gcent__pack_isa(void);
 
+/* The single-precision kernel's guarantee: a query runs in float only when
+ * gcent__f32_bound is at most this (2^-10), in double otherwise. */
+#define GCENT__F32_CAP 0x1p-10
+/* The float kernel adds a query's terms in float over the aligned groups of
+ * this many blocks (one term per lane and block: at most this many per
+ * lane) before it adds them in double. */
+#define GCENT__F32_SUM_BLOCKS 8
+/* Relative error of the float kernel's exponential of x: at most
+ * GCENT__F32_EXP_ERR + GCENT__F32_EXP_ERR_X |x| (kernel_body.h: the
+ * roundings, and the one-step reduction's constant). */
+#define GCENT__F32_EXP_ERR 2.0e-7
+#define GCENT__F32_EXP_ERR_X 2.8e-9
+
+/* A bound, for the single-precision kernel, on |log(1 + S') - log(1 + S)|
+ * where S' is the float kernel's sum of the terms of query Q over any set
+ * of centres of P (any slot, any union of slots, any pruning), and S the
+ * exact sum of the same terms: coordinates and query rounded to float, the
+ * distance's roundings, the exponent's, the exponential's, the flushed
+ * terms (see kernel.c for the derivation). INFINITY when the query cannot
+ * run in float (no float copy, a not a float, non-finite values). */
+GCENT__HIDDEN double gcent__f32_bound(const gcent__pack *P, const gcent__query *Q);
+
 /* Queries per batch of gcent__pack_sums_batch. */
 #define GCENT__PK_QB 32
 
@@ -53,6 +75,16 @@ static inline size_t gcent__pk_qb(size_t d)
     size_t q = d > 0 ? 65536 / d : GCENT__PK_QB;
     return q < 1 ? 1 : q > GCENT__PK_QB ? GCENT__PK_QB : q;
 }
+
+/* A query of a batch as the single-precision kernel takes it (see
+ * gcent__f32_bound): its coordinates rounded to float, c = lw_top - shift
+ * rounded to float, the log weight at its skip position relative to lw_top,
+ * its own group as int32. */
+typedef struct gcent__pk_fq {
+    const float *q;
+    float c, skip_lw;
+    int32_t own;
+} gcent__pk_fq;
 
 /* Per-worker scratch of gcent__pack_sums_batch for packs of a capacity
  * (allocated before the parallel loop: nothing is allocated per query). */
@@ -67,7 +99,14 @@ typedef struct gcent__pk_work {
     double *qbox;       /* 2 d: the batch's bounding box */
     double *lbox;       /* 2 d x (kept leaves rounded up to 8): their boxes by coordinate */
     unsigned char *keep; /* GCENT__PK_QB x kept leaves: the per-query verdicts */
+    /* with the float copy (single precision; NULL otherwise): */
+    float *qf;          /* GCENT__PK_QB x d: the queries in float */
+    gcent__pk_fq *fq;   /* GCENT__PK_QB */
+    unsigned char *fsel; /* GCENT__PK_QB: 1 = the query runs in float */
+    float *facc;        /* GCENT__PK_QB x 48: a float query's float sums (3 x 16 lanes) */
+    size_t *fgroup;     /* GCENT__PK_QB: the block group those sums are of */
     size_t blocks, tests; /* counts: blocks evaluated, leaf boxes tested per query */
+    size_t fqueries;    /* count: queries run in float */
 } gcent__pk_work;
 
 /* Scratch for batches against any pack built in P's storage (its capacity);
@@ -79,7 +118,15 @@ GCENT__HIDDEN void gcent__pk_work_free(gcent__pk_work *W);
  * (and returns), for any grouping of the queries into batches; faster,
  * because the tree is walked once per batch and the centres are read once
  * per run of blocks for all the batch's queries. Q[i].blocks and
- * Q[i].nodes are not counted. */
+ * Q[i].nodes are not counted.
+ *
+ * With the pack's float copy (single precision), a query whose error bound
+ * gcent__f32_bound is at most GCENT__F32_CAP runs in the float kernel
+ * instead: its terms are computed in float (distances, exponents,
+ * exponentials) and added in double, and its sums are within that bound of
+ * the double ones (in the sense of gcent__f32_bound); over[i] signals
+ * sums that reach e^(GCENT__PK_EMAXF - 1). Which kernel a query runs in,
+ * and its bits, depend on the query and the pack only. */
 GCENT__HIDDEN void gcent__pack_sums_batch(const gcent__pack *P, const gcent__query *Q,
                                           size_t nq, double *out, double *over,
                                           gcent__pk_work *W);

@@ -26,7 +26,7 @@
 
 /* ---- the plan ---------------------------------------------------------------------- */
 
-static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                      gcent__part *q);
 static int layer_result(gcent__part *q, gcent__err *e, void *result);
 
@@ -231,10 +231,10 @@ static int layer_quad(gcent_plan *pl, size_t rb, size_t re, gcent__progress *p,
 /* ---- an execution -------------------------------------------------------------------- */
 
 /* The shard [rb, re) of an execution into q; reason in pl->err. */
-static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+static int layer_run(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                      gcent__part *q)
 {
-    int st = gcent__plan_check(pl, s, lds, rb, re);
+    int st = gcent__plan_check(pl, s, rb, re);
     if (st != GCENT_OK)
         return st;
     const int with_y = pl->labels != NULL;
@@ -249,13 +249,12 @@ static int layer_run(gcent_plan *pl, const double *s, size_t lds, size_t rb, siz
         return st;
     gcent__part_init(q, GCENT__PART_LAYER, &pl->o, pl->n, pl->m, pl->k, pl->d, pl->beta, rb,
                      re);
-    q->fingerprint =
-        gcent__fingerprint(s, pl->n, pl->d, lds, NULL, pl->labels, pl->m, pl->beta);
+    q->fingerprint = gcent__fingerprint(s, pl->n, pl->d, NULL, pl->labels, pl->m, pl->beta);
     q->with_y = (uint32_t)with_y;
     q->hy = pl->hy;
     gcent__ticker tk;
     gcent__ticker_init(&tk, &p, GCENT__FILL_UNITS, 3.0 * (double)pl->n);
-    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, lds, NULL, pl->beta, &pl->err, &tk);
+    st = gcent__mix_fill(&pl->mx, s, pl->rows, pl->n, NULL, pl->beta, &pl->err, &tk);
     if (st == GCENT_OK)
         st = gcent__ticker_end(&tk);
     if (st != GCENT_OK)
@@ -384,7 +383,8 @@ static int oneshot(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t n
     if (st != GCENT_OK)
         return st;
     pl->err.where = ctx->err.where;
-    st = layer_run(pl, s, lds, rb, re, q);
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    st = layer_run(pl, &rows, rb, re, q);
     if (st != GCENT_OK)
         memcpy(ctx->err.msg, pl->err.msg, sizeof ctx->err.msg);
     gcent_plan_free(pl);
@@ -408,18 +408,43 @@ int gcent_plan_mi_layer(gcent_ctx *ctx, size_t m, size_t k, size_t d, const int 
 
 int gcent_plan_execute_mi(gcent_plan *plan, const double *s, size_t lds, gcent_layer_mi *out)
 {
-    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi", s, lds, 0,
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi", &rows, 0,
                                plan ? plan->n : 0, out, NULL);
+}
+
+int gcent_plan_execute_mi_f32(gcent_plan *plan, const float *s, size_t lds,
+                              gcent_layer_mi *out)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi_f32", &rows, 0,
+                               plan ? plan->n : 0, out, NULL);
+}
+
+/* A shard's execution, doubles or floats (where: the public function). */
+static int execute_partial(gcent_plan *plan, const char *where, const gcent__rows *s,
+                           size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    if (part == NULL)
+        return gcent__plan_execute(plan, GCENT__PLAN_LAYER, where, s, 0, 0, NULL, NULL);
+    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, where, s, row_begin, row_end, NULL,
+                               part);
 }
 
 int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, size_t lds,
                                   size_t row_begin, size_t row_end, gcent_partial *part)
 {
-    if (part == NULL)
-        return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi_partial", s,
-                                   lds, 0, 0, NULL, NULL);
-    return gcent__plan_execute(plan, GCENT__PLAN_LAYER, "gcent_plan_execute_mi_partial", s, lds,
-                               row_begin, row_end, NULL, part);
+    const gcent__rows rows = gcent__rows_of(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_mi_partial", &rows, row_begin, row_end,
+                           part);
+}
+
+int gcent_plan_execute_mi_partial_f32(gcent_plan *plan, const float *s, size_t lds,
+                                      size_t row_begin, size_t row_end, gcent_partial *part)
+{
+    const gcent__rows rows = gcent__rows_of_f32(s, lds);
+    return execute_partial(plan, "gcent_plan_execute_mi_partial_f32", &rows, row_begin,
+                           row_end, part);
 }
 
 int gcent_mi_layer(gcent_ctx *ctx, const double *s, size_t m, size_t k, size_t d, size_t lds,

@@ -47,7 +47,7 @@ void gcent__mix_free(gcent__mix *m)
 /* Rows between two progress ticks of gcent__mix_fill. */
 #define FILL_TICK 65536
 
-int gcent__mix_fill(gcent__mix *m, const double *s, const size_t *rows, size_t n, size_t lds,
+int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows, size_t n,
                     const double *w, double beta, gcent__err *e, gcent__ticker *tk)
 {
     const size_t d = m->d;
@@ -98,7 +98,7 @@ int gcent__mix_fill(gcent__mix *m, const double *s, const size_t *rows, size_t n
     for (size_t k = 0; k < d; ++k) {
         double lo = INFINITY, hi = -INFINITY;
         for (size_t j = 0; j < kept; ++j) {
-            double x = s[m->index[j] * lds + k];
+            double x = gcent__rows_at(s, m->index[j], k);
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
@@ -113,12 +113,12 @@ int gcent__mix_fill(gcent__mix *m, const double *s, const size_t *rows, size_t n
                                  beta, k, half);
     }
     for (size_t j = 0; j < kept; ++j) {
-        const double *row = s + m->index[j] * lds;
         for (size_t k = 0; k < d; ++k) {
-            double diff = row[k] - c[k];
+            const double x = gcent__rows_at(s, m->index[j], k);
+            double diff = x - c[k];
             /* near DBL_MAX the difference can round to infinity while the
              * scaled coordinate is moderate: then scale first */
-            double u = isfinite(diff) ? diff / beta : row[k] / beta - c[k] / beta;
+            double u = isfinite(diff) ? diff / beta : x / beta - c[k] / beta;
             m->ut[k * kept + j] = u;
         }
         if (tk != NULL && (j + 1) % FILL_TICK == 0 &&

@@ -29,15 +29,16 @@ typedef struct gcent__mix {
  * GCENT_ERANGE (sizes overflow), reason in e. */
 GCENT__HIDDEN int gcent__mix_alloc(gcent__mix *m, size_t cap, size_t d, gcent__err *e);
 GCENT__HIDDEN void gcent__mix_free(gcent__mix *m);
-/* Fill from the caller's samples (already validated), the rows taken in the
+/* Fill from the caller's samples s (already validated; doubles or floats),
+ * the rows taken in the
  * order rows[0..n-1] (NULL: 0..n-1); w (NULL: uniform) is indexed by the
  * caller's row numbers; zero weights are dropped. No allocation (n <= cap).
  * tk (may be NULL) counts 3 n units of work (the weights, the ranges, the
  * scaled copy).
  * GCENT_OK, GCENT_ERANGE (beta too small for the spread: scaled coordinates
  * beyond 1e150; reason in e) or GCENT_ECANCELED (from tk). */
-GCENT__HIDDEN int gcent__mix_fill(gcent__mix *m, const double *s, const size_t *rows, size_t n,
-                                  size_t lds, const double *w, double beta, gcent__err *e,
+GCENT__HIDDEN int gcent__mix_fill(gcent__mix *m, const gcent__rows *s, const size_t *rows,
+                                  size_t n, const double *w, double beta, gcent__err *e,
                                   struct gcent__ticker *tk);
 /* Centres [lo, hi) of full into sub (cap >= hi - lo), weights renormalised. */
 GCENT__HIDDEN void gcent__mix_sub(const gcent__mix *full, size_t lo, size_t hi,

@@ -8,7 +8,7 @@
 #include "pack.h"
 
 int gcent__pack_alloc(gcent__pack *P, gcent__pack_ws *W, size_t n, size_t d, size_t nseg,
-                      int groups, int prune, gcent__err *e)
+                      int groups, int prune, int single, gcent__err *e)
 {
     memset(P, 0, sizeof *P);
     memset(W, 0, sizeof *W);
@@ -43,6 +43,7 @@ int gcent__pack_alloc(gcent__pack *P, gcent__pack_ws *W, size_t n, size_t d, siz
     P->cap_seg = nseg;
     P->cap_groups = groups != 0;
     P->cap_prune = prune != 0;
+    P->cap_single = single != 0;
     P->u = gcent__malloc(ubytes);
     P->lw = gcent__malloc(npad * sizeof(double));
     P->pos_a = gcent__malloc(nn * sizeof(size_t));
@@ -51,8 +52,15 @@ int gcent__pack_alloc(gcent__pack *P, gcent__pack_ws *W, size_t n, size_t d, siz
         P->grp_buf = gcent__malloc(npad * sizeof(double));
     W->idx = gcent__malloc(nn * sizeof(size_t));
     W->keys = gcent__malloc(nn * sizeof(gcent__kd_key));
+    if (single) {
+        P->uf_buf = gcent__malloc(ubytes / 2);
+        P->lwf_buf = gcent__malloc(npad * sizeof(float));
+        if (groups)
+            P->grpf_buf = gcent__malloc(npad * sizeof(int32_t));
+    }
     int st = (P->u && P->lw && P->pos_a && P->seg && (!groups || P->grp_buf) && W->idx &&
-              W->keys) ? GCENT_OK : GCENT_ENOMEM;
+              W->keys && (!single || (P->uf_buf && P->lwf_buf && (!groups || P->grpf_buf))))
+                 ? GCENT_OK : GCENT_ENOMEM;
     if (st == GCENT_OK && prune) {
         P->node_buf = gcent__malloc(maxnode * sizeof *P->node_buf);
         P->box_buf = gcent__malloc(bbytes);
@@ -96,6 +104,9 @@ void gcent__pack_free(gcent__pack *P, gcent__pack_ws *W)
         gcent__free(P->box_buf);
         gcent__free(P->seg_root_buf);
         gcent__free(P->self_lw_buf);
+        gcent__free(P->uf_buf);
+        gcent__free(P->lwf_buf);
+        gcent__free(P->grpf_buf);
         memset(P, 0, sizeof *P);
     }
     if (W != NULL) {
@@ -111,6 +122,52 @@ void gcent__pack_free(gcent__pack *P, gcent__pack_ws *W)
         }
         memset(W, 0, sizeof *W);
     }
+}
+
+/* The float copy of a laid-out pack for the single-precision kernel (when
+ * its storage exists): coordinates and log weights (relative to the largest)
+ * rounded to float, group ids as int32, and the magnitudes the kernel's
+ * error bound needs. Group ids above INT32_MAX (2^31 inputs) leave the copy
+ * out: every query then runs in double. */
+static void single_copy(gcent__pack *P, int groups)
+{
+    P->uf = NULL;
+    P->lwf = NULL;
+    P->grpf = NULL;
+    if (!P->cap_single)
+        return;
+    const size_t npad = P->npad, d = P->d;
+    double top = -INFINITY, bottom = INFINITY, umax = 0.0;
+    for (size_t j = 0; j < npad; ++j) {
+        const double lw = P->lw[j];
+        if (lw == -INFINITY)
+            continue;
+        top = lw > top ? lw : top;
+        bottom = lw < bottom ? lw : bottom;
+        if (groups && !(P->grp[j] <= (double)INT32_MAX))
+            return;
+    }
+    for (size_t i = 0; i < npad * d; ++i) {
+        double a = fabs(P->u[i]); /* padding is 0 */
+        umax = a > umax ? a : umax;
+    }
+    if (top == -INFINITY) /* no centre */
+        top = bottom = 0.0;
+    P->lw_top = top;
+    P->lw_span = top - bottom;
+    P->umax = umax;
+    P->lnn1 = log((double)P->n + 1.0);
+    P->sum_top_f = exp(GCENT__PK_EMAXF - 1.0);
+    for (size_t i = 0; i < npad * d; ++i)
+        P->uf_buf[i] = (float)P->u[i];
+    for (size_t j = 0; j < npad; ++j)
+        P->lwf_buf[j] = P->lw[j] == -INFINITY ? -INFINITY : (float)(P->lw[j] - top);
+    if (groups)
+        for (size_t j = 0; j < npad; ++j)
+            P->grpf_buf[j] = (int32_t)P->grp[j];
+    P->uf = P->uf_buf;
+    P->lwf = P->lwf_buf;
+    P->grpf = groups ? P->grpf_buf : NULL;
 }
 
 /* The layout of m in P (the storage's capacity suffices): segments, k-d
@@ -181,6 +238,7 @@ static int layout(gcent__pack *P, gcent__pack_ws *W, const gcent__mix *m,
         at = (at + B - 1) / B * B;
     }
     P->seg[nseg] = P->nblk;
+    single_copy(P, group != NULL);
     if (P->node) {
         gcent__kd_boxes(P);
         if (gcent__ticker_add(tk, (double)n) != GCENT_OK)

@@ -21,6 +21,10 @@
  * whose sums reach e^(GCENT__PK_EMAX - 1), as one with a clamped term would:
  * callers redo that query in log space (gcent__mix_lse). */
 #define GCENT__PK_EMAX 600.0
+/* The same level for the single-precision kernel, whose terms are float
+ * (largest e^88.7): a query whose sums reach e^(GCENT__PK_EMAXF - 1) is
+ * signalled the same way (and redone in log space, in double). */
+#define GCENT__PK_EMAXF 80.0
 
 /* A copy of a mixture laid out for gcent__pack_sums: centres in segments
  * (classes; one segment without labels) starting at block boundaries, each
@@ -60,10 +64,29 @@ typedef struct gcent__pack {
      * kernel counts an exponent above GCENT__PK_EMAX as GCENT__PK_EMAX, so
      * a smaller total proves that none was (see gcent__pack_sums). */
     double sum_top;
+    /* Single precision (GCENT_PRECISION_SINGLE; all NULL otherwise): the
+     * coordinates rounded to float, in the layout of u (a block's
+     * coordinate k is one 16-float vector); the log weights relative to
+     * lw_top, rounded to float (-inf for padding); the group ids as int32
+     * (-1 for padding; NULL without groups). The kernel uses them for the
+     * queries whose error bound allows (see gcent__f32_bound). */
+    float *uf, *lwf;
+    int32_t *grpf;
+    double lw_top;      /* the largest log weight */
+    double lw_span;     /* lw_top minus the smallest (0 for equal weights) */
+    double umax;        /* the largest |coordinate| of a packed centre */
+    double lnn1;        /* log(n + 1) */
+    double sum_top_f;   /* e^(GCENT__PK_EMAXF - 1): sum_top of the float kernel */
+    /* Above 12 coordinates, the double kernel's generic loop of earlier
+     * releases instead of its unrolled chunks (the same bits): set by the
+     * benchmark only, to time them in one run (gcent__opts.wide_legacy). */
+    int wide_legacy;
     /* capacity (gcent__pack_alloc) and the storage the pointers above use */
     size_t cap_n, cap_npad, cap_node, cap_seg;
-    int cap_groups, cap_prune;
+    int cap_groups, cap_prune, cap_single;
     double *grp_buf, *self_lw_buf, *box_buf;
+    float *uf_buf, *lwf_buf;
+    int32_t *grpf_buf;
     size_t *pos_a, *pos_b, *seg_root_buf;
     struct gcent__pk_node *node_buf;
 } gcent__pack;
@@ -91,11 +114,13 @@ typedef struct gcent__pack_ws {
 } gcent__pack_ws;
 
 /* Storage for packing up to n centres in d dimensions into nseg segments,
- * with a group id per centre (groups != 0) and with pruning (prune != 0;
- * ignored above GCENT__PK_DMAX). GCENT_OK, GCENT_ENOMEM or GCENT_ERANGE,
- * reason in e. */
+ * with a group id per centre (groups != 0), with pruning (prune != 0;
+ * ignored above GCENT__PK_DMAX) and with the float copy of the
+ * single-precision kernel (single != 0). GCENT_OK, GCENT_ENOMEM or
+ * GCENT_ERANGE, reason in e. */
 GCENT__HIDDEN int gcent__pack_alloc(gcent__pack *P, gcent__pack_ws *W, size_t n, size_t d,
-                                    size_t nseg, int groups, int prune, gcent__err *e);
+                                    size_t nseg, int groups, int prune, int single,
+                                    gcent__err *e);
 GCENT__HIDDEN void gcent__pack_free(gcent__pack *P, gcent__pack_ws *W);
 
 /* Pack m. seg_first (nseg + 1 centre indices of m, increasing, from 0 to

@@ -18,16 +18,14 @@ static uint64_t bits_of(double x)
     return u;
 }
 
-uint64_t gcent__fingerprint(const double *s, size_t n, size_t d, size_t lds, const double *w,
+uint64_t gcent__fingerprint(const gcent__rows *s, size_t n, size_t d, const double *w,
                             const int *labels, size_t m, double beta)
 {
     uint64_t h = gcent__mix64(0x6763656e74ull ^ (uint64_t)n) ^ gcent__mix64((uint64_t)d + 0x9e37u);
     h = gcent__mix64(h ^ bits_of(beta));
-    for (size_t i = 0; i < n; ++i) {
-        const double *row = s + i * lds;
-        for (size_t k = 0; k < d; ++k)
-            h = gcent__mix64(h + bits_of(row[k]));
-    }
+    for (size_t i = 0; i < n; ++i)
+        for (size_t k = 0; k < d; ++k) /* floats widened: the fingerprint of the doubles */
+            h = gcent__mix64(h + bits_of(gcent__rows_at(s, i, k)));
     if (w != NULL)
         for (size_t i = 0; i < n; ++i)
             h = gcent__mix64(h ^ bits_of(w[i]));

@@ -51,7 +51,7 @@ GCENT__HIDDEN void gcent__part_init(gcent__part *q, uint32_t kind, const gcent__
                                     size_t row_begin, size_t row_end);
 /* The 64-bit fingerprint of a call's data: the n x d values, the weights
  * (NULL: uniform), the labels (NULL: none), beta. */
-GCENT__HIDDEN uint64_t gcent__fingerprint(const double *s, size_t n, size_t d, size_t lds,
+GCENT__HIDDEN uint64_t gcent__fingerprint(const gcent__rows *s, size_t n, size_t d,
                                           const double *w, const int *labels, size_t m,
                                           double beta);
 /* Copy in and check a caller's partial (magic, byte order, format, library

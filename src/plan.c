@@ -49,7 +49,8 @@ int gcent__plan_engines(gcent_plan *pl, size_t nseg, int groups, size_t sub_cap,
     int st = gcent__mix_alloc(&pl->mx, n, d, e);
     if (st == GCENT_OK && pl->use_mc) {
         st = gcent__pack_alloc(&pl->P, &pl->pws, n, d, nseg, groups,
-                               pl->o.prune != GCENT_PRUNE_OFF, e);
+                               pl->o.prune != GCENT_PRUNE_OFF,
+                               pl->o.precision == GCENT_PRECISION_SINGLE, e);
         if (st == GCENT_OK) {
             pl->ord = gcent__malloc((n ? n : 1) * sizeof(size_t));
             pl->shard = gcent__malloc((n ? n : 1) * sizeof(size_t));
@@ -138,8 +139,8 @@ const char *gcent__plan_maker(int kind)
                                        : "gcent_plan_sliced_mi_layer";
 }
 
-int gcent__plan_execute(gcent_plan *plan, int kind, const char *where, const double *s,
-                        size_t lds, size_t rb, size_t re, void *result, gcent_partial *part)
+int gcent__plan_execute(gcent_plan *plan, int kind, const char *where, const gcent__rows *s,
+                        size_t rb, size_t re, void *result, gcent_partial *part)
 {
     if (plan == NULL)
         return GCENT_EINVAL;
@@ -150,7 +151,7 @@ int gcent__plan_execute(gcent_plan *plan, int kind, const char *where, const dou
     if (result == NULL && part == NULL)
         return gcent__seterr(&plan->err, GCENT_EINVAL, "the output pointer is NULL");
     gcent__part q;
-    int st = plan->run(plan, s, lds, rb, re, &q);
+    int st = plan->run(plan, s, rb, re, &q);
     if (st == GCENT_OK && result != NULL)
         st = plan->result(&q, &plan->err, result);
     else if (st == GCENT_OK)
@@ -160,15 +161,15 @@ int gcent__plan_execute(gcent_plan *plan, int kind, const char *where, const dou
     return st;
 }
 
-int gcent__plan_check(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re)
+int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re)
 {
-    int st = gcent__check_shape(&pl->err, s, pl->n, pl->d, lds);
+    int st = gcent__check_rows_shape(&pl->err, s, pl->n, pl->d);
     if (st == GCENT_OK && !(rb <= re && re <= pl->n))
         st = gcent__seterr(&pl->err, GCENT_EINVAL,
                            "row range [%zu, %zu) is not inside [0, %zu) (row_begin <= row_end "
                            "<= the number of rows)", rb, re, pl->n);
     if (st == GCENT_OK)
-        st = gcent__check_finite(&pl->err, s, pl->n, pl->d, lds);
+        st = gcent__check_rows_finite(&pl->err, s, pl->n, pl->d);
     return st;
 }
 
@@ -200,6 +201,7 @@ int gcent__plan_mc(gcent_plan *pl, const size_t *segf, size_t nseg, const size_t
                                gcent__prune_tol(&pl->o), 0, p, pack_units);
     if (st != GCENT_OK)
         return st;
+    pl->P.wide_legacy = pl->o.wide_legacy;
     gcent__packed_order(&pl->P, mx->n, pl->ord, pl->cnt);
     size_t nrows = 0;
     for (size_t t = 0; t < mx->n; ++t) {

@@ -60,7 +60,7 @@ struct gcent_plan {
     struct gcent__sliced *sliced;
     /* entropy and layer plans: a shard's computation into a partial, and the
      * estimate of a complete partial (set by the front end) */
-    int (*run)(gcent_plan *pl, const double *s, size_t lds, size_t rb, size_t re,
+    int (*run)(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re,
                gcent__part *q);
     int (*result)(gcent__part *q, gcent__err *e, void *out);
 };
@@ -112,13 +112,13 @@ GCENT__HIDDEN int gcent__plan_quad_share(gcent_plan *pl, const gcent__mix *m, si
  * `kind`; where: the public function): the shard [rb, re), and then either
  * the estimate into `result` (whole != 0) or the partial into `part`. */
 GCENT__HIDDEN int gcent__plan_execute(gcent_plan *plan, int kind, const char *where,
-                                      const double *s, size_t lds, size_t rb, size_t re,
+                                      const gcent__rows *s, size_t rb, size_t re,
                                       void *result, gcent_partial *part);
 /* The public name of the function that makes plans of this kind. */
 GCENT__HIDDEN const char *gcent__plan_maker(int kind);
 
-/* Check an execution's samples (s, lds) against the plan; reason in pl->err. */
-GCENT__HIDDEN int gcent__plan_check(gcent_plan *pl, const double *s, size_t lds, size_t rb,
-                                    size_t re);
+/* Check an execution's samples (doubles or floats) against the plan;
+ * reason in pl->err. */
+GCENT__HIDDEN int gcent__plan_check(gcent_plan *pl, const gcent__rows *s, size_t rb, size_t re);
 
 #endif /* GCENT_PLAN_H_INTERNAL */

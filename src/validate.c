@@ -3,7 +3,9 @@
 #include "validate.h"
 #include "sum.h"
 
-int gcent__check_shape(gcent__err *e, const double *s, size_t n, size_t d, size_t lds)
+/* Shape checks for rows of elem-byte values. */
+static int check_shape(gcent__err *e, const void *s, size_t n, size_t d, size_t lds,
+                       size_t elem)
 {
     if (s == NULL)
         return gcent__seterr(e, GCENT_EINVAL, "the samples pointer is NULL");
@@ -20,10 +22,37 @@ int gcent__check_shape(gcent__err *e, const double *s, size_t n, size_t d, size_
     if (!ovf && span > SIZE_MAX - d)
         ovf = 1;
     if (!ovf)
-        (void)gcent__mul(span + d, sizeof(double), &ovf);
+        (void)gcent__mul(span + d, elem, &ovf);
     if (ovf)
         return gcent__seterr(e, GCENT_ERANGE, "n = %zu rows of stride %zu overflow size_t", n,
                              lds);
+    return GCENT_OK;
+}
+
+int gcent__check_shape(gcent__err *e, const double *s, size_t n, size_t d, size_t lds)
+{
+    return check_shape(e, s, n, d, lds, sizeof(double));
+}
+
+int gcent__check_rows_shape(gcent__err *e, const gcent__rows *s, size_t n, size_t d)
+{
+    if (s->f != NULL)
+        return check_shape(e, s->f, n, d, s->lds, sizeof(float));
+    return check_shape(e, s->d, n, d, s->lds, sizeof(double));
+}
+
+int gcent__check_rows_finite(gcent__err *e, const gcent__rows *s, size_t n, size_t d)
+{
+    if (s->f == NULL)
+        return gcent__check_finite(e, s->d, n, d, s->lds);
+    for (size_t i = 0; i < n; ++i) {
+        const float *row = s->f + i * s->lds;
+        for (size_t k = 0; k < d; ++k)
+            if (!isfinite(row[k]))
+                return gcent__seterr(e, GCENT_EDOM,
+                                     "sample %zu, coordinate %zu is NaN or infinite "
+                                     "(counted from 0)", i, k);
+    }
     return GCENT_OK;
 }
 

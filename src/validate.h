@@ -12,6 +12,12 @@ GCENT__HIDDEN int gcent__check_shape(gcent__err *e, const double *s, size_t n, s
 /* Every one of the n x d values finite (padding not read). */
 GCENT__HIDDEN int gcent__check_finite(gcent__err *e, const double *s, size_t n, size_t d,
                                       size_t lds);
+/* The same two for samples of either type (float rows: (n - 1) * lds + d
+ * floats addressable). */
+GCENT__HIDDEN int gcent__check_rows_shape(gcent__err *e, const gcent__rows *s, size_t n,
+                                          size_t d);
+GCENT__HIDDEN int gcent__check_rows_finite(gcent__err *e, const gcent__rows *s, size_t n,
+                                           size_t d);
 /* n weights finite, non-negative, summing to 1 within 1e-9 (w may be NULL). */
 GCENT__HIDDEN int gcent__check_weights(gcent__err *e, const double *w, size_t n);
 /* beta finite and > 0. */

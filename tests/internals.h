@@ -15,26 +15,35 @@
 static inline int gt_mix_init(gcent__mix *m, const double *s, size_t n, size_t d, size_t lds,
                               const double *w, double beta)
 {
+    const gcent__rows rows = gcent__rows_of(s, lds);
     int st = gcent__mix_alloc(m, n, d, NULL);
     if (st == GCENT_OK)
-        st = gcent__mix_fill(m, s, NULL, n, lds, w, beta, NULL, NULL);
+        st = gcent__mix_fill(m, &rows, NULL, n, w, beta, NULL, NULL);
     if (st != GCENT_OK)
         gcent__mix_free(m);
     return st;
 }
 
-/* A pack of m in storage of its own size (the build scratch released). */
-static inline int gt_pack_init(gcent__pack *P, const gcent__mix *m, const size_t *segf,
-                               size_t nseg, const size_t *grp, double tol, int force)
+/* A pack of m in storage of its own size (the build scratch released);
+ * gt_pack_init_single: with the float copy of single precision. */
+static inline int gt_pack_init_single(gcent__pack *P, const gcent__mix *m, const size_t *segf,
+                                      size_t nseg, const size_t *grp, double tol, int force,
+                                      int single)
 {
     gcent__pack_ws W;
     int st = gcent__pack_alloc(P, &W, m->n, m->d, nseg ? nseg : 1, grp != NULL, tol > 0.0,
-                               NULL);
+                               single, NULL);
     if (st != GCENT_OK)
         return st;
     st = gcent__pack_build(P, &W, m, segf, nseg, grp, tol, force, NULL, 0);
     gcent__pack_free(st == GCENT_OK ? NULL : P, &W);
     return st;
+}
+
+static inline int gt_pack_init(gcent__pack *P, const gcent__mix *m, const size_t *segf,
+                               size_t nseg, const size_t *grp, double tol, int force)
+{
+    return gt_pack_init_single(P, m, segf, nseg, grp, tol, force, 0);
 }
 
 static inline void gt_pack_free(gcent__pack *P) { gcent__pack_free(P, NULL); }

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, suite_prune());
     srunner_add_suite(sr, suite_npy());
     srunner_add_suite(sr, suite_engine());
+    srunner_add_suite(sr, suite_single());
     srunner_add_suite(sr, suite_plan());
     srunner_add_suite(sr, suite_shard());
     srunner_add_suite(sr, suite_sliced());

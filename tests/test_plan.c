@@ -25,19 +25,25 @@ static void epoch_samples(double *s, size_t n, size_t d, int e, uint64_t seed)
 START_TEST(test_plan_layer_epochs)
 {
     enum { M = 60, K = 4 };
-    static double s[M * K * 5];
+    static double s[M * K * 14];
     int y[M];
     for (int i = 0; i < M; ++i)
         y[i] = i % 3 == 0 ? 7 : -1;
-    struct { int method, prune; double draws; size_t d; int labels; } cfg[] = {
-        {GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 5, 1},  {GCENT_METHOD_MC, GCENT_PRUNE_OFF, 3, 5, 1},
-        {GCENT_METHOD_MC, GCENT_PRUNE_ON, 2, 3, 0},  {GCENT_METHOD_QUADRATURE, 0, 0, 1, 1},
-        {GCENT_METHOD_QUADRATURE, 0, 0, 2, 0},       {GCENT_METHOD_AUTO, 0, 0, 1, 1},
+    struct { int method, prune; double draws; size_t d; int labels, precision; } cfg[] = {
+        {GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 5, 1, 0},
+        {GCENT_METHOD_MC, GCENT_PRUNE_OFF, 3, 5, 1, 0},
+        {GCENT_METHOD_MC, GCENT_PRUNE_ON, 2, 3, 0, 0},
+        {GCENT_METHOD_QUADRATURE, 0, 0, 1, 1, 0},
+        {GCENT_METHOD_QUADRATURE, 0, 0, 2, 0, 0},
+        {GCENT_METHOD_AUTO, 0, 0, 1, 1, 0},
+        {GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 5, 1, GCENT_PRECISION_SINGLE},
+        {GCENT_METHOD_MC, GCENT_PRUNE_OFF, 2, 14, 1, GCENT_PRECISION_SINGLE},
     };
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; ++c) {
         const size_t d = cfg[c].d;
         gcent_ctx *ctx = gt_ctx(cfg[c].method, cfg[c].draws, 11);
         ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, cfg[c].prune), GCENT_OK);
+        ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRECISION, cfg[c].precision), GCENT_OK);
         const int *lab = cfg[c].labels ? y : NULL;
         gcent_plan *plan = NULL;
         ck_assert_int_eq(gcent_plan_mi_layer(ctx, M, K, d, lab, 0.1, &plan), GCENT_OK);

@@ -6,111 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internals.h"
+#include "kernel_util.h"
 #include "tests.h"
-
-/* Data sets: centres in [-1,1]^d (uniform), or `clusters` Gaussian clusters
- * of spread `spread` around corners of the cube (clustered; spread 0 gives
- * exact duplicates, as saturated tanh units do). */
-static double *make_data(size_t n, size_t d, int clusters, double spread, uint64_t seed)
-{
-    double *s = malloc(n * d * sizeof *s);
-    ck_assert_ptr_nonnull(s);
-    uint64_t st = seed;
-    double *centre = malloc((size_t)(clusters > 0 ? clusters : 1) * d * sizeof *centre);
-    ck_assert_ptr_nonnull(centre);
-    for (int c = 0; c < clusters; ++c)
-        for (size_t k = 0; k < d; ++k)
-            centre[c * d + k] = gt_lcg01(&st) < 0.5 ? -0.9 : 0.9;
-    for (size_t i = 0; i < n; ++i) {
-        int c = clusters > 0 ? (int)(gt_lcg01(&st) * clusters) : 0;
-        for (size_t k = 0; k < d; ++k) {
-            double u = 2.0 * gt_lcg01(&st) - 1.0;
-            s[i * d + k] = clusters > 0 ? centre[c * d + k] + spread * u : u;
-        }
-    }
-    free(centre);
-    return s;
-}
-
-/* Direct reference of the three slot sums, long double, every term; returns
- * the largest exponent lw_j - a |q - u_j|^2 - shift (the kernel's overflow
- * signal must fire above GCENT__PK_EMAX). */
-static long double ref_sums(const gcent__pack *P, const gcent__query *Q, long double out[3])
-{
-    long double mx = -INFINITY;
-    out[0] = out[1] = out[2] = 0.0L;
-    for (size_t s = 0; s < P->nseg; ++s)
-        for (size_t j = P->seg[s] * GCENT__PK_BLK; j < P->seg[s + 1] * GCENT__PK_BLK; ++j) {
-            double lw = j == Q->skip ? Q->skip_lw : P->lw[j];
-            if (lw == -INFINITY)
-                continue;
-            long double d2 = 0.0L;
-            for (size_t k = 0; k < P->d; ++k) {
-                long double t = (long double)Q->q[k] - P->u[gcent__pk_at(P, j, k)];
-                d2 += t * t;
-            }
-            long double e = (long double)lw - Q->a * d2 - Q->shift;
-            mx = e > mx ? e : mx;
-            int slot = 2;
-            if (s == Q->own_seg)
-                slot = P->grp[j] == Q->own ? 0 : 1;
-            out[slot] += expl(e);
-        }
-    return mx;
-}
-
-typedef struct {
-    double *s;
-    size_t n, d;
-    gcent__mix m;
-    size_t *segf, nseg, *grp;
-} fixture;
-
-static void fixture_init(fixture *f, size_t n, size_t d, int clusters, double spread,
-                         uint64_t seed, size_t nseg, size_t group_size)
-{
-    memset(f, 0, sizeof *f);
-    f->n = n;
-    f->d = d;
-    f->s = make_data(n, d, clusters, spread, seed);
-    gcent_ctx *ctx = gt_ctx(GCENT_METHOD_MC, 1, 0);
-    ck_assert_int_eq(gt_mix_init(&f->m, f->s, n, d, d, NULL, 0.1), GCENT_OK);
-    gcent_ctx_free(ctx);
-    f->nseg = nseg;
-    f->segf = malloc((nseg + 1) * sizeof(size_t));
-    f->grp = malloc(n * sizeof(size_t));
-    ck_assert(f->segf && f->grp);
-    for (size_t c = 0; c <= nseg; ++c)
-        f->segf[c] = c * n / nseg;
-    for (size_t i = 0; i < n; ++i)
-        f->grp[i] = i / group_size;
-}
-
-static void fixture_free(fixture *f)
-{
-    gcent__mix_free(&f->m);
-    free(f->s);
-    free(f->segf);
-    free(f->grp);
-}
-
-/* The query of centre i with noise z (scaled units): shift = self term. */
-static void make_query(const fixture *f, const gcent__pack *P, size_t i, uint64_t *st,
-                       double *q, gcent__query *Q, size_t grp_size)
-{
-    double z2 = 0.0;
-    for (size_t k = 0; k < f->d; ++k) {
-        double z = 4.0 * gt_lcg01(st) - 2.0;
-        q[k] = f->m.ut[k * f->n + i] + z;
-        z2 += z * z;
-    }
-    size_t seg = 0;
-    while (f->segf[seg + 1] <= i)
-        ++seg;
-    gcent__query qq = {q, 0.5, f->m.logw[i] - 0.5 * z2, P->pos[i], -INFINITY, seg,
-                       (double)(i / grp_size), NULL, NULL};
-    *Q = qq;
-}
 
 /* Dense sums equal the long-double reference to rounding (plus the flushed
  * terms, below 8.5e-17 in all), in every slot, with segments, groups and the
@@ -119,27 +16,27 @@ START_TEST(test_pack_dense_vs_reference)
 {
     static const size_t dims[] = {1, 2, 3, 5, 12};
     for (size_t t = 0; t < sizeof dims / sizeof dims[0]; ++t) {
-        fixture f;
-        fixture_init(&f, 203, dims[t], t % 2 ? 4 : 0, 0.2, 11 + t, 3, 4);
+        gt_kfix f;
+        gt_kfix_init(&f, 203, dims[t], t % 2 ? 4 : 0, 0.2, 11 + t, 3, 4);
         gcent__pack P;
         ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
         uint64_t st = 5 + t;
         double q[16];
         for (size_t i = 0; i < f.n; i += 7) {
             gcent__query Q;
-            make_query(&f, &P, i, &st, q, &Q, 4);
+            gt_kquery(&f, &P, i, &st, q, &Q, 4);
             double S[3];
             long double R[3];
             double over = gcent__pack_sums(&P, &Q, S);
             ck_assert(over <= GCENT__PK_EMAX);
-            ref_sums(&P, &Q, R);
+            gt_ref_sums(&P, &Q, R);
             for (int c = 0; c < 3; ++c)
                 ck_assert_msg(fabsl(S[c] - R[c]) <= 1e-13L * R[c] + 1e-16L,
                               "d %zu row %zu slot %d: %.17g vs %.17Lg", dims[t], i, c, S[c],
                               R[c]);
         }
         gt_pack_free(&P);
-        fixture_free(&f);
+        gt_kfix_free(&f);
     }
 }
 END_TEST
@@ -153,8 +50,8 @@ START_TEST(test_pack_isa_identical)
     static const size_t dims[] = {1, 2, 4, 7, 12};
     for (size_t t = 0; t < sizeof dims / sizeof dims[0]; ++t)
         for (int pruned = 0; pruned < 2; ++pruned) {
-            fixture f;
-            fixture_init(&f, 500, dims[t], 6, 0.05, 21 + t, 2, 3);
+            gt_kfix f;
+            gt_kfix_init(&f, 500, dims[t], 6, 0.05, 21 + t, 2, 3);
             gcent__pack P;
             ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
                                               pruned ? 1e-12 : 0.0, 1),
@@ -163,7 +60,7 @@ START_TEST(test_pack_isa_identical)
             double q[16];
             for (size_t i = 0; i < f.n; i += 13) {
                 gcent__query Q;
-                make_query(&f, &P, i, &st, q, &Q, 3);
+                gt_kquery(&f, &P, i, &st, q, &Q, 3);
                 double S0[3], e0;
                 size_t b0 = 0;
                 Q.blocks = &b0;
@@ -179,18 +76,18 @@ START_TEST(test_pack_isa_identical)
                 }
             }
             gt_pack_free(&P);
-            fixture_free(&f);
+            gt_kfix_free(&f);
         }
     /* an instruction set beyond the CPU's is refused */
-    fixture f;
-    fixture_init(&f, 20, 2, 0, 0.0, 1, 1, 1);
+    gt_kfix f;
+    gt_kfix_init(&f, 20, 2, 0, 0.0, 1, 1, 1);
     gcent__pack P;
     ck_assert_int_eq(gt_pack_init(&P, &f.m, NULL, 0, NULL, 0.0, 0), GCENT_OK);
     double q[2] = {0, 0}, S[3];
     gcent__query Q = {q, 0.5, 0.0, SIZE_MAX, -INFINITY, SIZE_MAX, -1.0, NULL, NULL};
     ck_assert(isnan(gcent__pack_sums_isa(3, &P, &Q, S)));
     gt_pack_free(&P);
-    fixture_free(&f);
+    gt_kfix_free(&f);
 }
 END_TEST
 
@@ -212,8 +109,8 @@ START_TEST(test_pack_batch_identical)
     for (size_t t = 0; t < sizeof sets / sizeof sets[0]; ++t)
         for (int mode = 0; mode < 3; ++mode) { /* dense, pruned, pruned without groups */
             const size_t n = sets[t].n, d = sets[t].d;
-            fixture f;
-            fixture_init(&f, n, d, sets[t].clusters, sets[t].spread, 300 + t, sets[t].nseg, 3);
+            gt_kfix f;
+            gt_kfix_init(&f, n, d, sets[t].clusters, sets[t].spread, 300 + t, sets[t].nseg, 3);
             gcent__pack P;
             ck_assert_int_eq(
                 gt_pack_init(&P, &f.m, mode == 2 ? NULL : f.segf, mode == 2 ? 0 : f.nseg,
@@ -231,7 +128,7 @@ START_TEST(test_pack_batch_identical)
             uint64_t st = 41 + t;
             for (size_t j = 0; j < nq; ++j) {
                 size_t i = (size_t)(gt_lcg01(&st) * n);
-                make_query(&f, &P, i, &st, qs + j * d, &Q[j], 3);
+                gt_kquery(&f, &P, i, &st, qs + j * d, &Q[j], 3);
                 if (mode == 2) {
                     Q[j].own_seg = SIZE_MAX;
                     Q[j].skip_lw = P.self_lw ? P.self_lw[i] : -INFINITY;
@@ -262,7 +159,7 @@ START_TEST(test_pack_batch_identical)
                                   isa, j);
                     /* every term is at most e^max, n of them: below e^(EMAX - 1)
                      * when max < EMAX - 1 - log n */
-                    long double R[3], mx = ref_sums(&P, &Q[j], R);
+                    long double R[3], mx = gt_ref_sums(&P, &Q[j], R);
                     over += mx > GCENT__PK_EMAX;
                     if (mx > GCENT__PK_EMAX)
                         ck_assert_msg(E[j] > GCENT__PK_EMAX,
@@ -282,7 +179,7 @@ START_TEST(test_pack_batch_identical)
             free(E);
             gcent__pk_work_free(&W);
             gt_pack_free(&P);
-            fixture_free(&f);
+            gt_kfix_free(&f);
         }
 }
 END_TEST
@@ -299,8 +196,8 @@ START_TEST(test_prune_bound)
         {600, 4, 5, 0.0}, /* exact duplicates */
     };
     for (size_t t = 0; t < sizeof sets / sizeof sets[0]; ++t) {
-        fixture f;
-        fixture_init(&f, sets[t].n, sets[t].d, sets[t].clusters, sets[t].spread, 100 + t, 2,
+        gt_kfix f;
+        gt_kfix_init(&f, sets[t].n, sets[t].d, sets[t].clusters, sets[t].spread, 100 + t, 2,
                      4);
         gcent__pack D;
         ck_assert_int_eq(gt_pack_init(&D, &f.m, f.segf, f.nseg, f.grp, 0.0, 0), GCENT_OK);
@@ -313,7 +210,7 @@ START_TEST(test_prune_bound)
             size_t blocks_p = 0, blocks_d = 0;
             for (size_t i = 0; i < f.n; i += 5) {
                 gcent__query Q;
-                make_query(&f, &P, i, &st, q, &Q, 4);
+                gt_kquery(&f, &P, i, &st, q, &Q, 4);
                 double Sp[3], Sd[3];
                 Q.blocks = &blocks_p;
                 gcent__pack_sums(&P, &Q, Sp);
@@ -352,7 +249,7 @@ START_TEST(test_prune_bound)
             gt_pack_free(&P);
         }
         gt_pack_free(&D);
-        fixture_free(&f);
+        gt_kfix_free(&f);
     }
 }
 END_TEST
@@ -362,18 +259,18 @@ END_TEST
  * query) and kept on tight clusters; either way the pack is valid. */
 START_TEST(test_prune_auto_choice)
 {
-    fixture f;
-    fixture_init(&f, 4096, 2, 1, 0.3, 5, 1, 1);
+    gt_kfix f;
+    gt_kfix_init(&f, 4096, 2, 1, 0.3, 5, 1, 1);
     gcent__pack P;
     ck_assert_int_eq(gt_pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
     ck_assert_ptr_null(P.node);
     gt_pack_free(&P);
-    fixture_free(&f);
-    fixture_init(&f, 4000, 10, 20, 0.01, 6, 1, 1);
+    gt_kfix_free(&f);
+    gt_kfix_init(&f, 4000, 10, 20, 0.01, 6, 1, 1);
     ck_assert_int_eq(gt_pack_init(&P, &f.m, NULL, 0, NULL, 1e-12, 0), GCENT_OK);
     ck_assert_ptr_nonnull(P.node);
     gt_pack_free(&P);
-    fixture_free(&f);
+    gt_kfix_free(&f);
 }
 END_TEST
 
@@ -385,7 +282,7 @@ START_TEST(test_prune_duplicates_merged)
 {
     const size_t n = 2000, d = 3, distinct = 37;
     double *s = malloc(n * d * sizeof *s), *w = malloc(n * sizeof *w);
-    double *pts = make_data(distinct, d, 0, 0.0, 8);
+    double *pts = gt_kdata(distinct, d, 0, 0.0, 8);
     uint64_t st = 99;
     for (size_t i = 0; i < n; ++i) {
         size_t p = (size_t)(gt_lcg01(&st) * distinct);
@@ -438,7 +335,7 @@ START_TEST(test_prune_public)
     static const double tols[] = {0.0 /* default 1e-12 */, 1e-9, 1e-5};
     for (int clustered = 0; clustered < 2; ++clustered) {
         const size_t m = GT_LIGHT(400, 100), k = 3, d = 6; /* GCENT_TEST_LIGHT: 100 */
-        double *s = make_data(m * k, d, clustered ? 10 : 0, clustered ? 0.03 : 0.0, 3);
+        double *s = gt_kdata(m * k, d, clustered ? 10 : 0, clustered ? 0.03 : 0.0, 3);
         int *labels = malloc(m * sizeof *labels);
         for (size_t i = 0; i < m; ++i)
             labels[i] = (int)(i % 3 == 0);
@@ -511,6 +408,71 @@ START_TEST(test_pack_overflow_fallback)
                   a.value, a.se, c.value);
     gcent_ctx_free(ctx);
     gcent_ctx_free(cq);
+}
+END_TEST
+
+/* Above 12 coordinates the double kernel runs in unrolled chunks; the
+ * generic loop of earlier releases (wide_legacy, the benchmark's reference)
+ * gives the same bits, query by query, on every instruction set, batched
+ * and alone, dense and pruned; and both are the long-double reference to
+ * rounding. */
+START_TEST(test_pack_wide_chunks)
+{
+    const int top = gcent__pack_isa();
+    static const size_t dims[] = {13, 14, 16, 21, 24, 33, 64, 100};
+    for (size_t t = 0; t < sizeof dims / sizeof dims[0]; ++t)
+        for (int pruned = 0; pruned < 2; ++pruned) {
+            const size_t n = GT_LIGHT(400, 120), d = dims[t];
+            gt_kfix f;
+            /* clusters 0.3 wide: terms of every size, blocks that stop early */
+            gt_kfix_init(&f, n, d, 5, 0.3 / sqrt((double)d), 60 + t, 2, 3);
+            gcent__pack P;
+            ck_assert_int_eq(gt_pack_init(&P, &f.m, f.segf, f.nseg, f.grp,
+                                          pruned ? 1e-12 : 0.0, 1), GCENT_OK);
+            gcent__pk_work W;
+            ck_assert_int_eq(gcent__pk_work_init(&W, &P), GCENT_OK);
+            double *qs = malloc(GCENT__PK_QB * d * sizeof *qs);
+            ck_assert_ptr_nonnull(qs);
+            gcent__query Q[GCENT__PK_QB];
+            uint64_t st = 3 + t;
+            for (size_t i0 = 0; i0 < n; i0 += GCENT__PK_QB) {
+                const size_t nq = n - i0 < GCENT__PK_QB ? n - i0 : GCENT__PK_QB;
+                for (size_t j = 0; j < nq; ++j)
+                    gt_kquery(&f, &P, i0 + j, &st, qs + j * d, &Q[j], 3);
+                double S[2][3 * GCENT__PK_QB], E[2][GCENT__PK_QB];
+                for (int isa = 0; isa <= top; ++isa)
+                    for (int legacy = 0; legacy < 2; ++legacy) {
+                        P.wide_legacy = legacy;
+                        double Sb[3 * GCENT__PK_QB], Eb[GCENT__PK_QB];
+                        ck_assert_int_eq(
+                            gcent__pack_sums_batch_isa(isa, &P, Q, nq, Sb, Eb, &W), 0);
+                        if (isa == 0) {
+                            memcpy(S[legacy], Sb, sizeof Sb);
+                            memcpy(E[legacy], Eb, sizeof Eb);
+                        }
+                        ck_assert_msg(memcmp(Sb, S[0], 3 * nq * sizeof *Sb) == 0 &&
+                                          memcmp(Eb, E[0], nq * sizeof *Eb) == 0,
+                                      "d %zu pruned %d isa %d legacy %d: differs", d, pruned,
+                                      isa, legacy);
+                    }
+                P.wide_legacy = 0;
+                for (size_t j = 0; j < nq; ++j) {
+                    double S1[3];
+                    ck_assert(gcent__pack_sums(&P, &Q[j], S1) == E[0][j]);
+                    ck_assert(memcmp(S1, S[0] + 3 * j, sizeof S1) == 0);
+                    long double R[3];
+                    gt_ref_sums(&P, &Q[j], R);
+                    for (int c = 0; c < 3 && !pruned; ++c)
+                        ck_assert_msg(fabsl(S1[c] - R[c]) <= 1e-13L * R[c] + 1e-16L,
+                                      "d %zu row %zu slot %d: %.17g vs %.17Lg", d, i0 + j, c,
+                                      S1[c], R[c]);
+                }
+            }
+            free(qs);
+            gcent__pk_work_free(&W);
+            gt_pack_free(&P);
+            gt_kfix_free(&f);
+        }
 }
 END_TEST
 
@@ -655,8 +617,8 @@ START_TEST(test_kd_order_reference)
                  {1500, 7, 4, 0.0, 2}, {1333, 3, 6, 0.05, 1}, {4100, 12, 0, 0.0, 1},
                  {600, 2, 3, 0.0, 5}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
-        fixture f;
-        fixture_init(&f, cases[c].n, cases[c].d, cases[c].clusters, cases[c].spread,
+        gt_kfix f;
+        gt_kfix_init(&f, cases[c].n, cases[c].d, cases[c].clusters, cases[c].spread,
                      100 + c, cases[c].nseg, 4);
         if (c == 6) /* coarse ties: many equal keys, ordered by centre number */
             for (size_t i = 0; i < f.n * f.d; ++i)
@@ -698,7 +660,7 @@ START_TEST(test_kd_order_reference)
             gt_pack_free(&P);
         }
         free(idx);
-        fixture_free(&f);
+        gt_kfix_free(&f);
     }
 }
 END_TEST
@@ -710,6 +672,7 @@ Suite *suite_prune(void)
     tcase_add_test(tc, test_pack_dense_vs_reference);
     tcase_add_test(tc, test_pack_isa_identical);
     tcase_add_test(tc, test_pack_batch_identical);
+    tcase_add_test(tc, test_pack_wide_chunks);
     tcase_add_test(tc, test_pack_overflow_fallback);
     tcase_add_test(tc, test_kd_select);
     tcase_add_test(tc, test_key_sort);

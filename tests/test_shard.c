@@ -17,6 +17,7 @@ typedef struct {
     int method, prune;
     double draws;
     int max_shards, trials;
+    int precision;             /* GCENT_OPT_PRECISION (0: the default) */
 } scase;
 
 static gcent_ctx *case_ctx(const scase *c, double threads)
@@ -24,6 +25,7 @@ static gcent_ctx *case_ctx(const scase *c, double threads)
     gcent_ctx *ctx = gt_ctx(c->method, c->draws, 21);
     ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRUNE, c->prune), GCENT_OK);
     ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_THREADS, threads), GCENT_OK);
+    ck_assert_int_eq(gcent_ctx_set(ctx, GCENT_OPT_PRECISION, c->precision), GCENT_OK);
     return ctx;
 }
 
@@ -142,17 +144,22 @@ START_TEST(test_shard_entropy_splits)
     for (int i = 0; i < N; ++i)
         w[i] /= sum;
     const scase cases[] = {
-        {0, N, N, 1, 3, u, NULL, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 3, 64, 6},
-        {0, N, N, 1, 7, u, NULL, NULL, 0.3, GCENT_METHOD_MC, GCENT_PRUNE_OFF, 2, 64, 5},
-        {0, N, N, 1, 2, c2, w, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 64, 6},
-        {0, N, N, 1, 2, c2, NULL, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 4, 40, 4},
-        {0, N, N, 1, 1, u, w, NULL, 0.05, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 24, 4},
-        {0, 60, 60, 1, 2, c2, NULL, NULL, 0.2, GCENT_METHOD_AUTO, GCENT_PRUNE_ON, 0, 12, 3},
+        {0, N, N, 1, 3, u, NULL, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 3, 64, 6, 0},
+        {0, N, N, 1, 7, u, NULL, NULL, 0.3, GCENT_METHOD_MC, GCENT_PRUNE_OFF, 2, 64, 5, 0},
+        {0, N, N, 1, 2, c2, w, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 64, 6, 0},
+        {0, N, N, 1, 2, c2, NULL, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 4, 40, 4, 0},
+        {0, N, N, 1, 1, u, w, NULL, 0.05, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 24, 4, 0},
+        {0, 60, 60, 1, 2, c2, NULL, NULL, 0.2, GCENT_METHOD_AUTO, GCENT_PRUNE_ON, 0, 12, 3, 0},
+        {0, N, N, 1, 3, u, NULL, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 3, 64, 5,
+         GCENT_PRECISION_SINGLE},
+        {0, N, N, 1, 2, c2, w, NULL, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_OFF, 1, 64, 5,
+         GCENT_PRECISION_SINGLE},
     };
     const char *names[] = {"entropy uniform d=3 pruned", "entropy uniform d=7 dense",
                            "entropy weighted duplicates d=2, 1 draw",
                            "entropy clustered duplicates d=2", "entropy quadrature d=1",
-                           "entropy AUTO (quadrature) d=2"};
+                           "entropy AUTO (quadrature) d=2", "entropy uniform d=3 pruned, single",
+                           "entropy weighted duplicates d=2 dense, single, 1 draw"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
         run_case(&cases[i], &rng, names[i]);
 }
@@ -176,18 +183,24 @@ START_TEST(test_shard_layer_splits)
     for (int i = 0; i < 12; ++i)
         y12[i] = i % 2 ? 100000 : -100000;
     const scase cases[] = {
-        {1, 240, 60, 4, 5, c5, NULL, y60, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 64, 6},
-        {1, 240, 60, 4, 5, c5, NULL, y60, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_OFF, 3, 64, 4},
-        {1, 80, 80, 1, 3, u3, NULL, NULL, 0.2, GCENT_METHOD_MC, GCENT_PRUNE_ON, 2, 64, 5},
-        {1, 90, 30, 3, 1, c1, NULL, y30, 0.1, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 32, 4},
-        {1, 24, 12, 2, 2, c2, NULL, y12, 0.2, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 8, 3},
-        {1, 50, 1, 50, 1, one, NULL, NULL, 0.3, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 16, 3},
-        {1, 30, 30, 1, 1, c1, NULL, y30, 0.1, GCENT_METHOD_AUTO, GCENT_PRUNE_ON, 0, 16, 3},
+        {1, 240, 60, 4, 5, c5, NULL, y60, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 64, 6, 0},
+        {1, 240, 60, 4, 5, c5, NULL, y60, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_OFF, 3, 64, 4, 0},
+        {1, 80, 80, 1, 3, u3, NULL, NULL, 0.2, GCENT_METHOD_MC, GCENT_PRUNE_ON, 2, 64, 5, 0},
+        {1, 90, 30, 3, 1, c1, NULL, y30, 0.1, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 32, 4, 0},
+        {1, 24, 12, 2, 2, c2, NULL, y12, 0.2, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 8, 3, 0},
+        {1, 50, 1, 50, 1, one, NULL, NULL, 0.3, GCENT_METHOD_QUADRATURE, GCENT_PRUNE_ON, 0, 16, 3,
+         0},
+        {1, 30, 30, 1, 1, c1, NULL, y30, 0.1, GCENT_METHOD_AUTO, GCENT_PRUNE_ON, 0, 16, 3, 0},
+        {1, 240, 60, 4, 5, c5, NULL, y60, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_ON, 1, 64, 5,
+         GCENT_PRECISION_SINGLE},
+        {1, 240, 60, 4, 5, c5, NULL, y60, 0.1, GCENT_METHOD_MC, GCENT_PRUNE_OFF, 3, 64, 4,
+         GCENT_PRECISION_SINGLE},
     };
     const char *names[] = {"layer clustered d=5 pruned, 1 draw", "layer clustered d=5 dense",
                            "layer uniform d=3, no labels", "layer quadrature d=1, 3 classes",
                            "layer quadrature d=2, k=2", "layer quadrature, one input",
-                           "layer AUTO d=1, k=1"};
+                           "layer AUTO d=1, k=1", "layer clustered d=5 pruned, single",
+                           "layer clustered d=5 dense, single"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i)
         run_case(&cases[i], &rng, names[i]);
 }

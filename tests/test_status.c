@@ -18,9 +18,9 @@ static const gcent_opt all_opts[] = {GCENT_OPT_SEED,     GCENT_OPT_MC_DRAWS,
                                      GCENT_OPT_THREADS,  GCENT_OPT_LOG_BASE,
                                      GCENT_OPT_METHOD,   GCENT_OPT_BIN_ORIGIN,
                                      GCENT_OPT_QUAD_TOL, GCENT_OPT_PRUNE,
-                                     GCENT_OPT_PRUNE_TOL};
+                                     GCENT_OPT_PRUNE_TOL, GCENT_OPT_PRECISION};
 /* an accepted non-default value of each option, in the order of all_opts */
-static const double nondefault[] = {42.0, 3.0, 2.0, 2.0, 1.0, -0.75, 1e-6, 2.0, 1e-9};
+static const double nondefault[] = {42.0, 3.0, 2.0, 2.0, 1.0, -0.75, 1e-6, 2.0, 1e-9, 2.0};
 #define NOPTS (sizeof all_opts / sizeof all_opts[0])
 
 /* Default of every option as documented in gcent/context.h. */
@@ -36,6 +36,7 @@ static double documented_default(gcent_opt o)
     case GCENT_OPT_QUAD_TOL: return 1e-11;
     case GCENT_OPT_PRUNE: return (double)GCENT_PRUNE_ON;
     case GCENT_OPT_PRUNE_TOL: return 1e-12;
+    case GCENT_OPT_PRECISION: return (double)GCENT_PRECISION_DOUBLE;
     case GCENT_INFO_LAST_METHOD: return 0.0; /* read-only, not in all_opts */
     }
     return NAN;
@@ -72,6 +73,9 @@ START_TEST(test_status_values)
     ck_assert_int_eq(GCENT_OPT_PRUNE_TOL, 101);
     ck_assert_int_eq(GCENT_PRUNE_ON, 1);
     ck_assert_int_eq(GCENT_PRUNE_OFF, 2);
+    ck_assert_int_eq(GCENT_OPT_PRECISION, 8);
+    ck_assert_int_eq(GCENT_PRECISION_DOUBLE, 1);
+    ck_assert_int_eq(GCENT_PRECISION_SINGLE, 2);
 }
 END_TEST
 
@@ -158,6 +162,7 @@ START_TEST(test_ctx_roundtrip)
         {GCENT_OPT_PRUNE, GCENT_PRUNE_OFF}, {GCENT_OPT_PRUNE, GCENT_PRUNE_ON},
         {GCENT_OPT_PRUNE_TOL, 1e-300},   {GCENT_OPT_PRUNE_TOL, 1e-6},
         {GCENT_OPT_PRUNE_TOL, 1e-2},
+        {GCENT_OPT_PRECISION, GCENT_PRECISION_SINGLE}, {GCENT_OPT_PRECISION, GCENT_PRECISION_DOUBLE},
     };
     gcent_ctx *ctx = NULL;
     ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
@@ -206,6 +211,7 @@ START_TEST(test_opt_bounds)
         {GCENT_OPT_THREADS, 1024.0, 0.0},   {GCENT_OPT_METHOD, GCENT_METHOD_QUADRATURE, 0.0},
         {GCENT_OPT_BIN_ORIGIN, DBL_MAX, 0.0}, {GCENT_OPT_QUAD_TOL, 1e-3, 1e-11},
         {GCENT_OPT_PRUNE, GCENT_PRUNE_OFF, GCENT_PRUNE_ON}, {GCENT_OPT_PRUNE_TOL, 1e-2, 1e-12},
+        {GCENT_OPT_PRECISION, GCENT_PRECISION_SINGLE, GCENT_PRECISION_DOUBLE},
     };
     for (size_t i = 0; i < sizeof doc / sizeof doc[0]; ++i) {
         mn = mx = df = -777.0;
@@ -243,7 +249,7 @@ START_TEST(test_opt_bounds)
     gcent_ctx_free(ctx);
 
     /* unknown options: EUNSUPPORTED, outputs untouched */
-    static const int bad[] = {0, 8, 99, 102, -1, 100000};
+    static const int bad[] = {0, 9, 99, 102, -1, 100000};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
         mn = mx = df = -777.0;
         ck_assert_int_eq(gcent_opt_bounds((gcent_opt)bad[i], &mn, &mx, &df),
@@ -258,7 +264,7 @@ START_TEST(test_ctx_unknown_option)
 {
     gcent_ctx *ctx = NULL;
     ck_assert_int_eq(gcent_ctx_create(&ctx), GCENT_OK);
-    static const int bad[] = {0, 8, 99, 102, -3, 1 << 20};
+    static const int bad[] = {0, 9, 99, 102, -3, 1 << 20};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
         ck_assert_int_eq(gcent_ctx_set(ctx, (gcent_opt)bad[i], 1.0), GCENT_EUNSUPPORTED);
         assert_one_line_msg(ctx);
@@ -300,6 +306,9 @@ START_TEST(test_ctx_bad_values)
         {GCENT_OPT_PRUNE, 2.0, 3.0, GCENT_EUNSUPPORTED},
         {GCENT_OPT_PRUNE, 2.0, -1.0, GCENT_EUNSUPPORTED},
         {GCENT_OPT_PRUNE, 2.0, 1.5, GCENT_ERANGE},
+        {GCENT_OPT_PRECISION, 2.0, 3.0, GCENT_EUNSUPPORTED},
+        {GCENT_OPT_PRECISION, 2.0, -1.0, GCENT_EUNSUPPORTED},
+        {GCENT_OPT_PRECISION, 2.0, 1.5, GCENT_ERANGE},
         {GCENT_OPT_PRUNE_TOL, 1e-9, 0.02, GCENT_ERANGE},
         {GCENT_OPT_PRUNE_TOL, 1e-9, -1e-12, GCENT_ERANGE},
         {GCENT_OPT_PRUNE_TOL, 1e-9, 1e-301, GCENT_ERANGE},
@@ -326,7 +335,7 @@ START_TEST(test_ctx_bad_values)
 
     /* NaN and +-Inf: EDOM for every option, value kept */
     const double nonfinite[] = {NAN, INFINITY, -INFINITY};
-    static const double olds[] = {5.0, 3.0, 2.0, 10.0, 2.0, 2.5, 1e-7, 2.0, 1e-6};
+    static const double olds[] = {5.0, 3.0, 2.0, 10.0, 2.0, 2.5, 1e-7, 2.0, 1e-6, 2.0};
     for (size_t i = 0; i < NOPTS; ++i)
         for (size_t j = 0; j < 3; ++j) {
             double v;

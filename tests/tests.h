@@ -25,6 +25,7 @@ Suite *suite_fpenv(void);      /* tests/test_fpenv.c: caller FP environment, ext
 Suite *suite_prune(void);       /* tests/test_prune.c: packed kernel, pruning bound */
 Suite *suite_npy(void);         /* tests/test_npy.c: the .npy reader of the examples */
 Suite *suite_engine(void);      /* tests/test_engine.c: values kept through the redesign */
+Suite *suite_single(void);      /* tests/test_single.c: GCENT_PRECISION_SINGLE */
 Suite *suite_plan(void);        /* tests/test_plan.c: plans == one-shot calls, options, threads */
 Suite *suite_shard(void);       /* tests/test_shard.c: any split merged == one-shot, refusals */
 Suite *suite_sliced(void);      /* tests/test_sliced.c: the sliced information plane */

@@ -93,6 +93,7 @@ def main():
     history, t0 = [], time.time()
     print("torch_infoplane: %s network, beta %g, %d epochs, %d points, k = %d, H(Y) = %.4f"
           % (a.arch, a.beta, a.epochs, len(when), a.k, hy))
+    plans = {}  # one gcent plan per layer, made at the first measurement
     for epoch in range(1, a.epochs + 1):
         model.train()
         for batch in train[torch.randperm(len(train))].split(a.batch):
@@ -102,7 +103,7 @@ def main():
         if epoch not in when:
             continue
         # ---- the information plane: k noisy passes of ALL inputs, every hidden layer
-        points = helpers.measure(model, x, ys, a.beta, a.k, ctx, a.draws, a.width)
+        points = helpers.measure(model, x, ys, a.beta, a.k, ctx, a.draws, a.width, plans)
         losses = evaluate(model, loss_fn, x[train], y[train]) + \
             evaluate(model, loss_fn, x[test], y[test])
         csv.writelines(helpers.csv_rows(epoch, points, a.sizes, losses))

@@ -58,6 +58,19 @@ typedef enum gcent_opt {
      *  ::GCENT_OPT_PRUNE_TOL; ::GCENT_PRUNE_OFF computes every pair (dense).
      *  Both are deterministic and bit-identical for every thread count. */
     GCENT_OPT_PRUNE = 7,
+    /** Arithmetic of the Monte Carlo kernel, one of ::gcent_precision;
+     *  default ::GCENT_PRECISION_DOUBLE. ::GCENT_PRECISION_SINGLE computes
+     *  the distances, exponents and exponentials in float32 (16 lanes per
+     *  AVX-512 instruction) for every query whose error bound allows it;
+     *  the sums (after float partial sums of at most 8 terms per lane), the
+     *  logarithms and the reduction stay in double. Every Monte Carlo
+     *  summand log R moves by at most 2^-10 from the double one (a typical
+     *  query's bound is 1e-5 at d = 2 and 5e-4 at d = 256; the differences
+     *  measured are 1e-8 to 1e-5; see ::gcent_precision). Quadrature and
+     *  gcent_entropy_bounds() are always in double. Bit-identical for every
+     *  thread count and shard split in either precision; a plan takes the
+     *  precision at its creation, and a partial records it. */
+    GCENT_OPT_PRECISION = 8,
     /** Absolute error target of the quadrature method, in nats: a value in
      *  [1e-14, 1e-3]; 0 selects the default 1e-11. */
     GCENT_OPT_QUAD_TOL = 100,
@@ -95,6 +108,44 @@ typedef enum gcent_prune {
     /** Dense: every (query, centre) pair is computed. */
     GCENT_PRUNE_OFF = 2
 } gcent_prune;
+
+/** Values of ::GCENT_OPT_PRECISION.
+ *
+ * With ::GCENT_PRECISION_SINGLE, a Monte Carlo query (a centre moved by its
+ * noise) runs in float32 when the library's bound on the change of its
+ * summand log R = log(1 + sum_j T_j) is at most 2^-10 (9.8e-4), and in
+ * double otherwise. The bound is computed per query from the data: with
+ * u = 2^-24, c = |log w_max - log w_i| + |z|^2 / 2 (the query's own term's
+ * exponent above the largest weight's), W = log(w_max / w_min), N centres,
+ * D = 2 (c + ln(N + 1)) (a weighted mean of the squared distances in noise
+ * units that the terms see), M the largest |coordinate| in noise units
+ * (centred on the midrange) and e_M = 2^(floor(log2 M) - 23) (the rounding
+ * of a coordinate difference to float), it is about
+ *
+ *     4u (c + W) + (L + 3) u D / 2 + e_M sqrt(d D) + 2e-7 + 7u,
+ *
+ * L the roundings of the float distance (d below 4, ceil(d/2) + 1 up to 12,
+ * 10 + ceil((d - 8)/16) above), 2e-7 the float exponential's error and 7u
+ * its float sums over 8 blocks; the exact expression, with every
+ * second-order term, is in src/kernel.c (gcent__f32_bound). For data 10
+ * noise widths from their midrange (tanh units, beta = 0.1) and n = 4096 a
+ * typical query's bound is 9e-6 at d = 2, 3e-5 at d = 12, 6e-5 at d = 32
+ * and 5e-4 at d = 256; the differences measured are 10 to 300 times
+ * smaller. A query whose bound passes 2^-10 -- beta tiny against the spread
+ * of the data, weights spanning e^10000 -- runs in double.
+ *
+ * Every estimate is a weighted mean of such summands, or of differences of
+ * two: gcent_entropy() and h(T) move by at most the largest bound of their
+ * queries, I(X;T) and I(Y;T) by twice it, and their standard errors by at
+ * most 3 and 6 times it. With pruning the pruning tolerance adds to the
+ * bound as in double precision. */
+typedef enum gcent_precision {
+    /** Double precision throughout (the default). */
+    GCENT_PRECISION_DOUBLE = 1,
+    /** Distances, exponents and exponentials in float32 where the bound
+     *  above allows; sums, logarithms and the reduction in double. */
+    GCENT_PRECISION_SINGLE = 2
+} gcent_precision;
 
 /**
  * @brief Progress callback.

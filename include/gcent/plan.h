@@ -102,6 +102,42 @@ GCENT_API int gcent_plan_execute_mi_partial(gcent_plan *plan, const double *s, s
                                             gcent_partial *part);
 
 /**
+ * @brief gcent_plan_execute_mi() on float32 samples (a network's activations
+ *        as they are), without a double copy made by the caller.
+ * @param plan  A plan of gcent_plan_mi_layer().
+ * @param s     m*k rows of d floats (the layout of gcent_mi_layer()).
+ * @param lds   Row stride in floats, >= d.
+ * @param[out] out Written only on success.
+ * @return As gcent_plan_execute_mi().
+ *
+ * Every value is widened to double exactly, so the result is bit for bit
+ * gcent_plan_execute_mi() on the same values as doubles, in either
+ * ::GCENT_OPT_PRECISION (which sets the arithmetic, not the input type).
+ * Thread-safety: one thread per plan at a time.
+ */
+GCENT_API int gcent_plan_execute_mi_f32(gcent_plan *plan, const float *s, size_t lds,
+                                        gcent_layer_mi *out);
+
+/**
+ * @brief gcent_plan_execute_mi_partial() on float32 samples.
+ * @param plan       A plan of gcent_plan_mi_layer().
+ * @param s          All m*k rows of d floats.
+ * @param lds        Row stride in floats, >= d.
+ * @param row_begin  First row of the shard.
+ * @param row_end    One past its last row; row_begin <= row_end <= m*k.
+ * @param[out] part  Written only on success.
+ * @return As gcent_plan_execute_mi_partial().
+ *
+ * The partial is the bytes gcent_plan_execute_mi_partial() gives on the
+ * same values as doubles (its fingerprint too): float and double shards of
+ * one layer merge.
+ * Thread-safety: one thread per plan at a time.
+ */
+GCENT_API int gcent_plan_execute_mi_partial_f32(gcent_plan *plan, const float *s, size_t lds,
+                                                size_t row_begin, size_t row_end,
+                                                gcent_partial *part);
+
+/**
  * @brief Prepare gcent_entropy() for mixtures of n rows in d dimensions.
  * @param ctx   Context (options and progress callback copied).
  * @param n     Rows, >= 1.
@@ -148,6 +184,38 @@ GCENT_API int gcent_plan_execute_entropy(gcent_plan *plan, const double *s, size
 GCENT_API int gcent_plan_execute_entropy_partial(gcent_plan *plan, const double *s,
                                                  size_t lds, size_t row_begin,
                                                  size_t row_end, gcent_partial *part);
+
+/**
+ * @brief gcent_plan_execute_entropy() on float32 samples.
+ * @param plan  A plan of gcent_plan_entropy().
+ * @param s     n rows of d floats, row stride lds.
+ * @param lds   Row stride in floats, >= d.
+ * @param[out] out Written only on success.
+ * @return As gcent_plan_execute_entropy().
+ *
+ * Bit for bit gcent_plan_execute_entropy() on the same values as doubles.
+ * Thread-safety: one thread per plan at a time.
+ */
+GCENT_API int gcent_plan_execute_entropy_f32(gcent_plan *plan, const float *s, size_t lds,
+                                             gcent_estimate *out);
+
+/**
+ * @brief gcent_plan_execute_entropy_partial() on float32 samples.
+ * @param plan       A plan of gcent_plan_entropy().
+ * @param s          All n rows of d floats.
+ * @param lds        Row stride in floats, >= d.
+ * @param row_begin  First row of the shard.
+ * @param row_end    One past its last row; row_begin <= row_end <= n.
+ * @param[out] part  Written only on success.
+ * @return As gcent_plan_execute_entropy_partial().
+ *
+ * The bytes of gcent_plan_execute_entropy_partial() on the same values as
+ * doubles.
+ * Thread-safety: one thread per plan at a time.
+ */
+GCENT_API int gcent_plan_execute_entropy_partial_f32(gcent_plan *plan, const float *s,
+                                                     size_t lds, size_t row_begin,
+                                                     size_t row_end, gcent_partial *part);
 
 /**
  * @brief Prepare gcent_sliced_mi_layer() for layers of m inputs x k draws x d

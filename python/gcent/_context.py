@@ -20,6 +20,7 @@ from . import _library
 from ._errors import GcentError, Status
 
 _METHODS = {"auto": 0, "mc": 1, "quadrature": 2}
+_PRECISIONS = {"double": 1, "single": 2}
 
 
 def _integer(name, v):
@@ -77,6 +78,7 @@ OPTIONS = {
     "method": (5,) + _choice(_METHODS),
     "bin_origin": (6, _real, float),
     "prune": (7, _prune_to, lambda v: v == 1.0),
+    "precision": (8,) + _choice(_PRECISIONS),
     "quad_tol": (100, _real, float),
     "prune_tol": (101, _real, float),
 }

@@ -16,6 +16,7 @@ import numpy as np
 from ._errors import GcentError, Status
 
 _DOUBLE = np.dtype(np.float64)
+_SINGLE = np.dtype(np.float32)
 
 
 def _fail(fn, msg):
@@ -37,49 +38,55 @@ def _real(a, fn, name):
     return arr
 
 
-def _rows(arr, nrows, d):
-    """(array, lds): arr (viewed as nrows rows of d) if its rows are float64 with
-    unit column stride and an even row stride, else a C-contiguous float64 copy."""
-    if (arr.dtype == _DOUBLE and arr.dtype.isnative and arr.flags.aligned and nrows > 0
+def _rows(arr, nrows, d, single=False):
+    """(array, lds): arr (viewed as nrows rows of d) if its rows are float64
+    (or float32, with single=True) with unit column stride and a row stride
+    that is a whole number of elements, else a C-contiguous copy (float32 if
+    arr is float32 and single=True, float64 otherwise)."""
+    want = _SINGLE if single and arr.dtype == _SINGLE else _DOUBLE
+    size = want.itemsize
+    if (arr.dtype == want and arr.dtype.isnative and arr.flags.aligned and nrows > 0
             and d > 0):
         st = arr.strides
-        col_ok = d == 1 or st[-1] == 8
+        col_ok = d == 1 or st[-1] == size
         if arr.ndim == 2:
-            row = st[0] if nrows > 1 else 8 * d
+            row = st[0] if nrows > 1 else size * d
             rows_ok = True
         else:  # (m, k, d): rows i*k + j at (i*k + j) * lds
             m, k = arr.shape[0], arr.shape[1]
-            row = st[1] if k > 1 else (st[0] if m > 1 else 8 * d)
+            row = st[1] if k > 1 else (st[0] if m > 1 else size * d)
             rows_ok = m == 1 or st[0] == k * row
-        if col_ok and rows_ok and row % 8 == 0 and row >= 8 * d:
-            return arr, row // 8
-    out = np.ascontiguousarray(arr, dtype=_DOUBLE)
+        if col_ok and rows_ok and row % size == 0 and row >= size * d:
+            return arr, row // size
+    out = np.ascontiguousarray(arr, dtype=want)
     return out, max(d, 1)
 
 
-def samples(a, fn, name="s"):
-    """n rows of d values: shape (n,) (d = 1) or (n, d). -> (array, n, d, lds)."""
+def samples(a, fn, name="s", single=False):
+    """n rows of d values: shape (n,) (d = 1) or (n, d). -> (array, n, d, lds).
+    With single=True a float32 array stays float32 (see _rows)."""
     arr = _real(a, fn, name)
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:
         _fail(fn, "%s has shape %s; expected (n,) or (n, d)" % (name, arr.shape))
     n, d = arr.shape
-    arr, lds = _rows(arr, n, d)
+    arr, lds = _rows(arr, n, d, single)
     return arr, n, d, lds
 
 
-def layer_samples(a, k, fn, name="s"):
+def layer_samples(a, k, fn, name="s", single=False):
     """A layer's samples: shape (m, k, d), or m*k rows (shape (n,) or (n, d))
-    with k given (default 1). -> (array, m, k, d, lds)."""
+    with k given (default 1). -> (array, m, k, d, lds). With single=True a
+    float32 array stays float32 (see _rows)."""
     arr = _real(a, fn, name)
     if arr.ndim == 3:
         m, kk, d = arr.shape
         if k is not None and size(k, fn, "k") != kk:
             _fail(fn, "k = %d but %s has shape %s, i.e. k = %d" % (k, name, arr.shape, kk))
-        arr, lds = _rows(arr, m * kk, d)
+        arr, lds = _rows(arr, m * kk, d, single)
         return arr, m, kk, d, lds
-    arr, n, d, lds = samples(arr, fn, name)
+    arr, n, d, lds = samples(arr, fn, name, single)
     kk = 1 if k is None else size(k, fn, "k")
     if kk == 0:
         _fail(fn, "k = 0; k, the draws per input, must be >= 1")

@@ -55,6 +55,7 @@ class Partial_c(ctypes.Structure):
 ctx_p = c_void_p       # gcent_ctx *
 plan_p = c_void_p      # gcent_plan *
 dbl_p = P(c_double)    # const double * (arrays are passed as raw addresses)
+flt_p = P(ctypes.c_float)  # const float *
 int_p = P(c_int)
 PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64)
 
@@ -108,6 +109,12 @@ PROTOTYPES = {
     "gcent_plan_execute_entropy": (c_int, [plan_p, dbl_p, c_size_t, P(Estimate_c)], False),
     "gcent_plan_execute_entropy_partial": (c_int, [plan_p, dbl_p, c_size_t, c_size_t,
                                                    c_size_t, P(Partial_c)], False),
+    "gcent_plan_execute_mi_f32": (c_int, [plan_p, flt_p, c_size_t, P(LayerMI_c)], False),
+    "gcent_plan_execute_mi_partial_f32": (c_int, [plan_p, flt_p, c_size_t, c_size_t, c_size_t,
+                                                  P(Partial_c)], False),
+    "gcent_plan_execute_entropy_f32": (c_int, [plan_p, flt_p, c_size_t, P(Estimate_c)], False),
+    "gcent_plan_execute_entropy_partial_f32": (c_int, [plan_p, flt_p, c_size_t, c_size_t,
+                                                       c_size_t, P(Partial_c)], False),
     "gcent_plan_get": (c_int, [plan_p, c_int, P(c_double)], False),
     "gcent_plan_errmsg": (c_char_p, [plan_p], False),
     "gcent_plan_free": (None, [plan_p], False),

@@ -9,10 +9,12 @@ Owns: Plan, plan_mi_layer(), plan_entropy(), plan_sliced_mi_layer().
 import ctypes
 import threading
 
+import numpy as np
+
 from . import _inputs, _library
 from ._context import OPTIONS, INFO_LAST_METHOD, _Guard, _option, _text, call, method_name
 from ._errors import GcentError, Status
-from ._library import Estimate_c, LayerMI_c, SlicedMI_c, dbl_p, int_p
+from ._library import Estimate_c, LayerMI_c, SlicedMI_c, dbl_p, flt_p, int_p
 from ._mi import _layer_mi
 from ._results import Estimate, SlicedMI
 
@@ -42,13 +44,16 @@ class Plan:
 
     # ---- inputs of the plan's shape
     def _rows(self, s, fn):
+        # float32 samples go to the _f32 entry points as they are (not the
+        # sliced plan's, which has none)
+        single = self.kind != "sliced_mi_layer"
         if self.kind != "entropy":
             m, k, d = self.shape
             arr, m2, k2, d2, lds = _inputs.layer_samples(
-                s, None if getattr(s, "ndim", 0) == 3 else k, fn)
+                s, None if getattr(s, "ndim", 0) == 3 else k, fn, single=single)
             got = (m2, k2, d2)
         else:
-            arr, n2, d2, lds = _inputs.samples(s, fn)
+            arr, n2, d2, lds = _inputs.samples(s, fn, single=single)
             got = (n2, d2)
         if got != self.shape:
             raise GcentError(Status.EINVAL, "%s: the plan is for %s, s gives %s"
@@ -74,10 +79,12 @@ class Plan:
         gcent.mi_layer() or gcent.entropy())."""
         fn = "Plan.execute"
         arr, lds = self._rows(s, fn)
-        p = _inputs.address(arr, dbl_p)
+        f32 = arr.dtype == np.float32
+        p = _inputs.address(arr, flt_p if f32 else dbl_p)
         if self.kind == "mi_layer":
             out = LayerMI_c()
-            self._run(fn, lambda lib, h: lib.plan_execute_mi(h, p, lds, ctypes.byref(out)))
+            run = "plan_execute_mi_f32" if f32 else "plan_execute_mi"
+            self._run(fn, lambda lib, h: getattr(lib, run)(h, p, lds, ctypes.byref(out)))
             return _layer_mi(out, self._has_labels)
         if self.kind == "sliced_mi_layer":
             out = SlicedMI_c()
@@ -86,7 +93,8 @@ class Plan:
             return SlicedMI(Estimate(out.ixt.value, out.ixt.se),
                             Estimate(out.iyt.value, out.iyt.se) if self._has_labels else None)
         out = Estimate_c()
-        self._run(fn, lambda lib, h: lib.plan_execute_entropy(h, p, lds, ctypes.byref(out)))
+        run = "plan_execute_entropy_f32" if f32 else "plan_execute_entropy"
+        self._run(fn, lambda lib, h: getattr(lib, run)(h, p, lds, ctypes.byref(out)))
         return Estimate(out.value, out.se)
 
     def execute_partial(self, s, row_begin, row_end):
@@ -98,15 +106,13 @@ class Plan:
             raise GcentError(Status.EINVAL, "%s: a sliced plan has no shards" % fn)
         arr, lds = self._rows(s, fn)
         b, e = _inputs.size(row_begin, fn, "row_begin"), _inputs.size(row_end, fn, "row_end")
-        p = _inputs.address(arr, dbl_p)
+        f32 = arr.dtype == np.float32
+        p = _inputs.address(arr, flt_p if f32 else dbl_p)
         part = Partial(has_labels=self._has_labels if self.kind == "mi_layer" else None)
         out = part._c
-        if self.kind == "mi_layer":
-            body = (lambda lib, h: lib.plan_execute_mi_partial(h, p, lds, b, e,
-                                                               ctypes.byref(out)))
-        else:
-            body = (lambda lib, h: lib.plan_execute_entropy_partial(h, p, lds, b, e,
-                                                                    ctypes.byref(out)))
+        run = ("plan_execute_mi_partial" if self.kind == "mi_layer"
+               else "plan_execute_entropy_partial") + ("_f32" if f32 else "")
+        body = (lambda lib, h: getattr(lib, run)(h, p, lds, b, e, ctypes.byref(out)))
         self._run(fn, body)
         return part
 

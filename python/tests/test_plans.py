@@ -87,3 +87,46 @@ def test_progress_of_a_plan():
     for _ in range(2):  # raised once per execution, not kept
         with pytest.raises(LookupError, match="stop here"):
             failing.execute(epoch_samples(0))
+
+
+@pytest.mark.skipif(not gcent.has("gcent_plan_execute_mi_f32"),
+                    reason="the loaded libgcent has no float32 entry points")
+@pytest.mark.parametrize("precision", ["double", "single"])
+def test_float32_samples_go_in_as_they_are(precision):
+    """float32 activations (a network's, torch's default) take the _f32 entry
+    points without a copy: the bits of the same values as float64, in either
+    arithmetic; strided float32 views are read in place or copied as float32."""
+    y = np.arange(M) % 3
+    s64 = epoch_samples(3)
+    s32 = s64.astype(np.float32)
+    same = s32.astype(np.float64)  # the float32 values, exactly
+    opts = dict(seed=7, draws=2, precision=precision)
+    with gcent.plan_mi_layer(M, K, D, 0.2, labels=y, **opts) as plan:
+        assert plan.get("precision") == precision
+        r = plan.execute(s32)
+        assert r == plan.execute(same)
+        wide = np.zeros((M, K, D + 2), dtype=np.float32)
+        wide[:, :, 1:D + 1] = s32
+        assert plan.execute(wide[:, :, 1:D + 1]) == r  # a strided view
+        part = plan.execute_partial(s32, 5, M * K - 3)
+        assert bytes(part) == bytes(plan.execute_partial(same, 5, M * K - 3))
+    rows = s32.reshape(M * K, D)
+    with gcent.plan_entropy(M * K, D, 0.2, **opts) as plan:
+        h = plan.execute(rows)
+        assert h == plan.execute(rows.astype(np.float64))
+        assert h == gcent.entropy(rows.astype(np.float64), 0.2, **opts)
+
+
+@pytest.mark.skipif(not gcent.has("gcent_plan_execute_mi_f32"),
+                    reason="the loaded libgcent has no single precision")
+def test_single_precision_within_its_bound():
+    """GCENT_PRECISION_SINGLE moves every summand log R by at most 2^-10 (the
+    documented guarantee, include/gcent/context.h), so an MI by at most 2^-9."""
+    y = np.arange(M) % 3
+    s = epoch_samples(1)
+    d = gcent.mi_layer(s, 0.2, labels=y, seed=3, draws=2)
+    f = gcent.mi_layer(s, 0.2, labels=y, seed=3, draws=2, precision="single")
+    for a, b in ((d.ixt, f.ixt), (d.iyt, f.iyt), (d.ht, f.ht)):
+        assert abs(a.value - b.value) <= 2.0 ** -9
+    with pytest.raises(gcent.GcentError):
+        gcent.Context(precision="half")

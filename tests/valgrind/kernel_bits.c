@@ -5,8 +5,11 @@
  * best clone of this CPU), under Valgrind (which hides AVX-512: the AVX2
  * clone) and built with -DGCENT_NO_CLONES (the baseline kernel), and the
  * three outputs must be equal. Dimensions 1..13 cover full and partial
- * vector blocks; Monte Carlo entropy, bounds and MI all use the kernel. */
+ * vector blocks and the widths compiled one by one, 16, 21 and 40 the
+ * chunked loops above 12; Monte Carlo entropy, bounds and MI all use the
+ * kernel, in double and in single precision (the float kernel). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "gcent.h"
@@ -20,7 +23,8 @@ static void put(const char *what, size_t d, double x)
 
 int main(void)
 {
-    enum { N = 37, DMAX = 13 };
+    enum { N = 37, DMAX = 40 };
+    static const size_t dims[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 21, 40};
     static double s[N * DMAX];
     static int y[N];
     gcent_rng_normals(2024, 1, 0, N * DMAX, s);
@@ -32,26 +36,40 @@ int main(void)
     int st = gcent_ctx_set(ctx, GCENT_OPT_METHOD, GCENT_METHOD_MC);
     if (st == GCENT_OK)
         st = gcent_ctx_set(ctx, GCENT_OPT_MC_DRAWS, 3);
-    for (size_t d = 1; d <= DMAX && st == GCENT_OK; ++d) {
-        gcent_estimate e;
-        double lo, hi;
-        gcent_layer_mi r;
-        double beta = 0.05 * (double)d;
-        st = gcent_entropy(ctx, s, N, d, DMAX, NULL, beta, &e);
-        if (st == GCENT_OK) {
-            put("entropy", d, e.value);
-            put("entropy-se", d, e.se);
-            st = gcent_entropy_bounds(ctx, s, N, d, DMAX, NULL, beta, &lo, &hi);
-        }
-        if (st == GCENT_OK) {
-            put("lower", d, lo);
-            put("upper", d, hi);
-            st = gcent_mi_layer(ctx, s, 12, 3, d, DMAX, y, beta, &r);
-        }
-        if (st == GCENT_OK) {
-            put("h(T)", d, r.ht.value);
-            put("I(X;T)", d, r.ixt.value);
-            put("I(Y;T)", d, r.iyt.value);
+    for (int prec = GCENT_PRECISION_DOUBLE; prec <= GCENT_PRECISION_SINGLE && st == GCENT_OK;
+         ++prec) {
+        const char *tag = prec == GCENT_PRECISION_SINGLE ? "single " : "";
+        char what[32];
+        st = gcent_ctx_set(ctx, GCENT_OPT_PRECISION, prec);
+        for (size_t t = 0; t < sizeof dims / sizeof dims[0] && st == GCENT_OK; ++t) {
+            const size_t d = dims[t];
+            gcent_estimate e;
+            double lo, hi;
+            gcent_layer_mi r;
+            /* the noise about as wide as the spread of the rows in d dimensions */
+            double beta = d <= 13 ? 0.05 * (double)d : 0.3 * sqrt((double)d);
+            st = gcent_entropy(ctx, s, N, d, DMAX, NULL, beta, &e);
+            if (st == GCENT_OK) {
+                snprintf(what, sizeof what, "%sentropy", tag);
+                put(what, d, e.value);
+                snprintf(what, sizeof what, "%sentropy-se", tag);
+                put(what, d, e.se);
+                st = gcent_entropy_bounds(ctx, s, N, d, DMAX, NULL, beta, &lo, &hi);
+            }
+            if (st == GCENT_OK && prec == GCENT_PRECISION_DOUBLE) { /* bounds: double */
+                put("lower", d, lo);
+                put("upper", d, hi);
+            }
+            if (st == GCENT_OK)
+                st = gcent_mi_layer(ctx, s, 12, 3, d, DMAX, y, beta, &r);
+            if (st == GCENT_OK) {
+                snprintf(what, sizeof what, "%sh(T)", tag);
+                put(what, d, r.ht.value);
+                snprintf(what, sizeof what, "%sI(X;T)", tag);
+                put(what, d, r.ixt.value);
+                snprintf(what, sizeof what, "%sI(Y;T)", tag);
+                put(what, d, r.iyt.value);
+            }
         }
     }
     if (st != GCENT_OK)
