@@ -2,7 +2,6 @@
 true return or an exception stops the call (GcentError ECANCELED, or the
 exception itself re-raised, never lost); Ctrl-C during a call stops it."""
 
-import os
 import signal
 import threading
 
@@ -102,18 +101,24 @@ def test_keyboard_interrupt_stops_a_long_call():
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals are delivered to the main thread")
     s, opts = long_input()
-    first = threading.Event()
+    first, sent = threading.Event(), threading.Event()
     calls = []
 
     def kill():
         first.wait()
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        sent.set()
     t = threading.Thread(target=kill)
     t.start()
 
     def cb(done, total):
         calls.append(done)
-        first.set()
+        if not first.is_set():
+            # hand over to the other thread and wait until it has signalled,
+            # so that the signal arrives while the call runs however the
+            # threads are scheduled (a loaded machine let the call end first)
+            first.set()
+            sent.wait(60)
     try:
         with pytest.raises(KeyboardInterrupt):
             gcent.entropy(s, 0.5, progress=cb, **opts)
@@ -121,3 +126,22 @@ def test_keyboard_interrupt_stops_a_long_call():
         first.set()
         t.join()
     assert calls[-1] < (65536 * 4) and len(calls) < 100  # stopped long before the end
+
+
+def test_sigint_between_callbacks_is_recorded_not_raised():
+    """The trampoline's part of Ctrl-C, without threads: a SIGINT that Python
+    handles outside a callback (as when the C call is running) is recorded
+    by the handler installed for the call, stops the call at the next
+    callback and is raised as KeyboardInterrupt after it; the old handler is
+    back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are delivered to the main thread")
+    from gcent._context import _Progress
+    tramp = _Progress(lambda done, total: None)
+    with tramp:
+        assert tramp._call(None, 1, 10) == 0
+        signal.raise_signal(signal.SIGINT)  # handled here: recorded, not raised
+        assert tramp.interrupted and tramp._call(None, 2, 10) == 1
+    with pytest.raises(KeyboardInterrupt):
+        tramp.raise_pending()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
