@@ -341,7 +341,11 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
 
 /* One query of a batch against the kept leaves (or runs) U[u0, u1) into its
  * accumulators a[0 .. 24). Inlined with d a constant for the common widths
- * (see pack_batch), so that the query's coordinates stay in registers. */
+ * (see pack_batch), so that the query's coordinates stay in registers;
+ * -DGCENT_KERNEL_ONE_WIDTH (the sanitizer, coverage and fuzz builds, which
+ * would otherwise spend many minutes compiling 24 copies per instruction
+ * set) keeps the generic-width copy only: the same operations, the same
+ * bits. */
 KATTR static inline __attribute__((always_inline)) void
 KNAME(query_run)(const gcent__pack *P, const gcent__query *q, const struct gcent__pk_unit *U,
                  size_t u0, size_t u1, const unsigned char *keep, double *a, size_t *blocks,
@@ -853,10 +857,14 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
                 const gcent__pk_fq *F = &W->fq[i];
                 float *fa = W->facc + 48 * i;
                 size_t *fg = &W->fgroup[i];
+#if defined(GCENT_KERNEL_ONE_WIDTH)
+#define FCASE(D)
+#else
 #define FCASE(D)                                                                             \
     case D:                                                                                  \
         KNAME(fquery_run)(P, &Q[i], F, U, u0, u1, keep, a, fa, fg, &W->blocks, lwtmpf, D);   \
         break;
+#endif
                 switch (d) {
                     FCASE(1)
                     FCASE(2)
@@ -877,10 +885,14 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
 #undef FCASE
                 continue;
             }
+#if defined(GCENT_KERNEL_ONE_WIDTH)
+#define KCASE(D)
+#else
 #define KCASE(D)                                                                             \
     case D:                                                                                  \
         KNAME(query_run)(P, &Q[i], U, u0, u1, keep, a, &W->blocks, lwtmp, D);                \
         break;
+#endif
             switch (d) {
                 KCASE(1)
                 KCASE(2)
