@@ -206,6 +206,7 @@ static inline gcent__v8 p_add_f16(gcent__v8 acc, gcent__f16 y)
 
 #define KATTR
 #define KNAME(x) x##_portable
+#define KFLOAT_WIDTHS 0 /* see query_run in kernel_body.h */
 #define vd gcent__v8
 #define V_LOAD(p) p_load(p)
 #define V_SET1(x) p_set1(x)
@@ -395,6 +396,7 @@ A2_ATTR static inline gcent__v4x2 a2_add_f16(gcent__v4x2 acc, gcent__f8x2 y)
 
 #define KATTR A2_ATTR
 #define KNAME(x) x##_avx2
+#define KFLOAT_WIDTHS 1
 #define vd gcent__v4x2
 #define V_LOAD(p) a2_load(p)
 #define V_SET1(x) a2_set1(x)
@@ -494,6 +496,7 @@ A5_ATTR static inline __m512d a5_add_f16(__m512d acc, __m512 y)
 
 #define KATTR A5_ATTR
 #define KNAME(x) x##_avx512
+#define KFLOAT_WIDTHS 1
 #define vd __m512d
 #define V_LOAD(p) _mm512_loadu_pd(p)
 #define V_SET1(x) _mm512_set1_pd(x)

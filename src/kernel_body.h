@@ -341,10 +341,12 @@ KATTR static double KNAME(pack_sums)(const gcent__pack *P, const gcent__query *Q
 
 /* One query of a batch against the kept leaves (or runs) U[u0, u1) into its
  * accumulators a[0 .. 24). Inlined with d a constant for the common widths
- * (see pack_batch), so that the query's coordinates stay in registers;
- * -DGCENT_KERNEL_ONE_WIDTH (the sanitizer, coverage and fuzz builds, which
- * would otherwise spend many minutes compiling 24 copies per instruction
- * set) keeps the generic-width copy only: the same operations, the same
+ * (see pack_batch), so that the query's coordinates stay in registers.
+ * The float copies per width are made for the vector instruction sets only
+ * (KFLOAT_WIDTHS: in the portable kernel, whose 16-lane float emulation
+ * took gcc about 3 minutes for the 12 copies, the generic width serves);
+ * -DGCENT_KERNEL_ONE_WIDTH (the sanitizer, coverage and fuzz builds) keeps
+ * the generic-width copy only everywhere. The same operations, the same
  * bits. */
 KATTR static inline __attribute__((always_inline)) void
 KNAME(query_run)(const gcent__pack *P, const gcent__query *q, const struct gcent__pk_unit *U,
@@ -857,7 +859,7 @@ KATTR static void KNAME(pack_batch)(const gcent__pack *P, const gcent__query *Q,
                 const gcent__pk_fq *F = &W->fq[i];
                 float *fa = W->facc + 48 * i;
                 size_t *fg = &W->fgroup[i];
-#if defined(GCENT_KERNEL_ONE_WIDTH)
+#if defined(GCENT_KERNEL_ONE_WIDTH) || !KFLOAT_WIDTHS
 #define FCASE(D)
 #else
 #define FCASE(D)                                                                             \
@@ -998,6 +1000,7 @@ KATTR static double KNAME(mix_lse)(const gcent__mix *m, const double *q, double 
 
 #undef KATTR
 #undef KNAME
+#undef KFLOAT_WIDTHS
 #undef vd
 #undef V_LOAD
 #undef V_SET1
