@@ -387,7 +387,11 @@ START_TEST(test_single_isa_batch)
                     ck_assert_msg(!(E[j] > GCENT__PK_EMAX), "set %zu query %zu: exponent "
                                   "%.3Lf, overflow signal", t, j, mx);
             }
-            ck_assert_msg(over > 0, "set %zu mode %d: no exponent above the top", t, mode);
+            /* at the light sizes (Valgrind) a set may have no centre near
+             * enough for the shifted queries to pass the top; the full sizes
+             * (make check) must exercise the overflow signal in every set */
+            ck_assert_msg(over > 0 || gt_light(), "set %zu mode %d: no exponent above the top",
+                          t, mode);
             free(qs);
             free(Q);
             free(S);
